@@ -1,0 +1,24 @@
+/**
+ * The default input-token estimate of a request: a quarter of the characters
+ * of its text (the rule of thumb for Gemini and most tokenizers), at least 1.
+ * Strings count as themselves; for objects, the string values found in them
+ * (prompt, contents' parts' text, system instruction) are counted, keys are not.
+ */
+export function estimateTokens(request: unknown): number {
+  return Math.max(1, Math.ceil(countTextCharacters(request, 0) / 4));
+}
+
+function countTextCharacters(value: unknown, depth: number): number {
+  if (typeof value === 'string') return value.length;
+  if (depth > 8 || value === null || typeof value !== 'object') return 0;
+  let total = 0;
+  if (Array.isArray(value)) {
+    for (const item of value) total += countTextCharacters(item, depth + 1);
+    return total;
+  }
+  for (const [name, item] of Object.entries(value)) {
+    if (name === 'model' || typeof item === 'function') continue;
+    total += countTextCharacters(item, depth + 1);
+  }
+  return total;
+}
