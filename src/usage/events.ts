@@ -40,6 +40,8 @@ export interface FailedEvent extends UsageEventBase {
   readonly message: string;
   readonly final: boolean;
   readonly latencyMs: number;
+  /** A cost figure recorded by hand for a failed call (the seed's `cost`). Default: 0. */
+  readonly cost?: number;
 }
 
 /** The server answered 429. */
