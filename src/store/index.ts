@@ -1,0 +1,17 @@
+export {
+  type NormalizedRules,
+  normalizeLimitRules,
+  resolveLimits,
+  UNLIMITED,
+} from './limit-rules.js';
+export { MemoryStore, type MemoryStoreOptions } from './memory-store.js';
+export { MemoryTicket } from './memory-ticket.js';
+export type {
+  Admission,
+  BudgetStore,
+  DayUsage,
+  Hold,
+  HoldReason,
+  QuotaTarget,
+  Ticket,
+} from './types.js';
