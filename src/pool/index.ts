@@ -1,2 +1,7 @@
-export { type KeyEntry, KeyPool, type KeyPoolFromEnvOptions, type KeyPoolOptions } from './key-pool.js';
+export {
+  type KeyEntry,
+  KeyPool,
+  type KeyPoolFromEnvOptions,
+  type KeyPoolOptions,
+} from './key-pool.js';
 export { attachReports, type Reporting, type ReportingOptions } from './reporting.js';

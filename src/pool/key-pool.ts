@@ -18,7 +18,8 @@ export interface KeyPoolOptions {
   readonly limits?: Limits | readonly LimitRule[];
   /**
    * The IANA time zone whose calendar day is the quota's day (requests per day,
-   * report file names). Default: `'America/Los_Angeles'`, where Gemini resets.
+   * report file names). Default: the store's when `store` is given, else
+   * `'America/Los_Angeles'`, where Gemini resets.
    */
   readonly timeZone?: string;
   /**
@@ -27,7 +28,10 @@ export interface KeyPoolOptions {
    * Ignored when `store` is given.
    */
   readonly safetyMarginMs?: number;
-  /** Where budgets and key states live. Default: a {@link MemoryStore} built from `limits`. */
+  /**
+   * Where budgets and key states live, e.g. a `RedisStore` shared by several
+   * processes. Default: a {@link MemoryStore} built from `limits`.
+   */
   readonly store?: BudgetStore;
 }
 
@@ -76,14 +80,27 @@ export class KeyPool {
     }
     this.service = service;
     this.keys = [...keys];
-    this.timeZone = validateTimeZone(options.timeZone ?? GEMINI_QUOTA_TIME_ZONE, 'timeZone');
-    this.store =
-      options.store ??
-      new MemoryStore({
+    if (options.store !== undefined) {
+      if (
+        options.timeZone !== undefined &&
+        validateTimeZone(options.timeZone, 'timeZone') !== options.store.timeZone
+      ) {
+        throw new InvalidOptionError(
+          'timeZone',
+          `the store's time zone (${options.store.timeZone}) or nothing`,
+          options.timeZone,
+        );
+      }
+      this.store = options.store;
+      this.timeZone = options.store.timeZone;
+    } else {
+      this.timeZone = validateTimeZone(options.timeZone ?? GEMINI_QUOTA_TIME_ZONE, 'timeZone');
+      this.store = new MemoryStore({
         limits: options.limits ?? {},
         timeZone: this.timeZone,
         ...(options.safetyMarginMs === undefined ? {} : { safetyMarginMs: options.safetyMarginMs }),
       });
+    }
     this.usage$ = this.#usage.asObservable();
   }
 

@@ -9,8 +9,8 @@ import {
 } from 'rxjs';
 import { dayKeyOf } from '../budget/index.js';
 import {
-  DEFAULT_REPORT_DIR,
   type DailyReport,
+  DEFAULT_REPORT_DIR,
   emptyReport,
   emptyUsageState,
   flushOnExitSignals,
@@ -74,7 +74,10 @@ export interface Reporting {
  * await reporting.close();
  * ```
  */
-export async function attachReports(pool: KeyPool, options: ReportingOptions = {}): Promise<Reporting> {
+export async function attachReports(
+  pool: KeyPool,
+  options: ReportingOptions = {},
+): Promise<Reporting> {
   const scheduler = options.scheduler ?? asyncScheduler;
   const dir = options.dir ?? DEFAULT_REPORT_DIR;
   const config = { timeZone: pool.timeZone };
@@ -82,8 +85,13 @@ export async function attachReports(pool: KeyPool, options: ReportingOptions = {
   const startedAt = scheduler.now();
   const today = dayKeyOf(startedAt, pool.timeZone);
 
-  const { report: earlier } = await loadDayUsage({ dir, service: pool.service, date: today, ...warn });
-  if (earlier !== undefined) seedBudgets(pool, earlier, startedAt);
+  const { report: earlier } = await loadDayUsage({
+    dir,
+    service: pool.service,
+    date: today,
+    ...warn,
+  });
+  if (earlier !== undefined) await seedBudgets(pool, earlier, startedAt);
 
   const writer = new ReportWriter({
     dir,
@@ -99,11 +107,13 @@ export async function attachReports(pool: KeyPool, options: ReportingOptions = {
     own$.next(next);
     writer.update(next);
   });
-  const stopSignals = options.flushOnSignals === false ? () => undefined : flushOnExitSignals(writer, warn);
+  const stopSignals =
+    options.flushOnSignals === false ? () => undefined : flushOnExitSignals(writer, warn);
 
   const snapshotOf = (own: UsageState): DailyReport => {
     const date = dayKeyOf(scheduler.now(), pool.timeZone);
-    const mine = own.reports[reportId(pool.service, date)] ?? emptyReport(pool.service, date, pool.timeZone);
+    const mine =
+      own.reports[reportId(pool.service, date)] ?? emptyReport(pool.service, date, pool.timeZone);
     return earlier !== undefined && earlier.date === date ? mergeReports(earlier, mine) : mine;
   };
 
@@ -129,10 +139,14 @@ export async function attachReports(pool: KeyPool, options: ReportingOptions = {
 }
 
 /** Adds what a day's report says each quota group spent to the pool's budgets. */
-function seedBudgets(pool: KeyPool, report: DailyReport, now: number): void {
+async function seedBudgets(pool: KeyPool, report: DailyReport, now: number): Promise<void> {
   for (const [group, models] of Object.entries(report.quota)) {
     for (const [model, usage] of Object.entries(models)) {
-      pool.store.seedDay({ group, model }, { requests: usage.requests, tokens: usage.inputTokens }, now);
+      await pool.store.seedDay(
+        { group, model },
+        { requests: usage.requests, tokens: usage.inputTokens },
+        now,
+      );
     }
   }
 }

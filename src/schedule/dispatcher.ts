@@ -2,12 +2,14 @@ import { from, type ObservableInput, type Subscriber, type Subscription } from '
 import { startOfNextDay } from '../budget/index.js';
 import { redactSecrets } from '../keys/index.js';
 import type { KeyPool } from '../pool/key-pool.js';
-import type { QuotaTarget, Ticket } from '../store/types.js';
-import type { UsageEvent } from '../usage/events.js';
+import type { FirstAdmission, QuotaTarget, Ticket } from '../store/types.js';
+import type { UsageEvent, UsageEventBase } from '../usage/events.js';
 import { backoffDelay } from './backoff.js';
 import { Deque } from './deque.js';
+import { type Entry, type Lane, newEntry } from './entry.js';
 import { AllKeysDisabledError, EmptyPoolError } from './errors.js';
 import { type AttemptFailure, type FailureKind, RequestFailedError } from './failure.js';
+import { formatInZone } from './format-time.js';
 import type { ResolvedScheduleSettings } from './options.js';
 import type { CallFn, ScheduleResult, TokenUsage } from './types.js';
 
@@ -20,25 +22,9 @@ export interface ResolvedCallSpec<Req, Res> {
   readonly estimateTokens: (request: Req) => number;
 }
 
-/** One request on its way through the scheduler. */
-interface Entry<Req> {
-  readonly request: Req;
-  readonly model: string;
-  readonly tokens: number;
-  attempts: number;
-  transientFailures: number;
-  rateLimitedFailures: number;
-  /** For a request in backoff: when it may go again. */
-  readyAt: number;
-  keysTried: string[];
-}
-
-/** The outcome of looking for a key: why nothing could take the request now. */
-interface Blocked {
-  retryAt: number;
-  allDaily: boolean;
-  allNever: boolean;
-}
+/** First and largest pause before asking an unreachable shared store again, in ms. */
+const STORE_RETRY_MIN_MS = 100;
+const STORE_RETRY_MAX_MS = 5_000;
 
 /**
  * The state of one subscription to `schedule()`: the lanes of waiting
@@ -46,7 +32,10 @@ interface Blocked {
  * the requests in flight and the single timer.
  *
  * Every moment comes from `settings.scheduler.now()`; the only timer is
- * `#timer`, armed for the earliest moment anything can change.
+ * `#timer`, armed for the earliest moment anything can change. Budget is
+ * taken from the pool's store in one call per dispatch
+ * (`store.acquireFirst` over the usable keys' groups in round-robin order);
+ * a shared store answers with a promise, and its lane waits for it.
  */
 export class Dispatcher<Req, Res> {
   readonly #pool: KeyPool;
@@ -55,29 +44,29 @@ export class Dispatcher<Req, Res> {
   readonly #output: Subscriber<ScheduleResult<Req, Res>>;
 
   /** Waiting requests, one lane per model, so a spent model does not block another. */
-  readonly #lanes = new Map<string, Deque<Entry<Req>>>();
+  readonly #lanes = new Map<string, Lane<Req>>();
   #queued = 0;
   /** Requests in backoff, sorted by `readyAt`. */
   readonly #delayed: Entry<Req>[] = [];
+  /** Requests whose budget a shared store is deciding on. */
+  #acquiring = 0;
   #inFlight = 0;
   readonly #keyInFlight: Int32Array;
   readonly #inFlightSubscriptions = new Set<Subscription>();
   readonly #abort = new AbortController();
 
-  /** Group index of each key, and a per-pick marker of groups already refused. */
+  /** Group index of each key, and the quota targets per model by group index. */
   readonly #groupOfKey: Int32Array;
   readonly #groupNames: string[];
-  readonly #groupRefusedAt: Int32Array;
-  #pickEpoch = 0;
   readonly #targets = new Map<string, QuotaTarget[]>();
-  readonly #blocked: Blocked = {
-    retryAt: Number.POSITIVE_INFINITY,
-    allDaily: true,
-    allNever: true,
-  };
-  #ticket: Ticket | undefined;
-  /** `group\0model` of the targets this dispatcher saw cooled or parked, to announce their resumption. */
-  readonly #held = new Set<string>();
+  /** Candidates of the current pick, reused: one target per group, and the key that stands for it. */
+  readonly #candidateTargets: QuotaTarget[] = [];
+  readonly #candidateKeys: number[] = [];
+  readonly #groupSeenAt: Int32Array;
+  #pickEpoch = 0;
+  /** Per `group\0model`: the end of the latest cooldown or park announced, to announce resumption once. */
+  readonly #held = new Map<string, number>();
+  #storeRetryMs = STORE_RETRY_MIN_MS;
 
   #timer: Subscription | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
@@ -110,12 +99,12 @@ export class Dispatcher<Req, Res> {
       this.#groupOfKey[index] = group;
     });
     this.#groupNames = [...groupIndex.keys()];
-    this.#groupRefusedAt = new Int32Array(groupIndex.size);
+    this.#groupSeenAt = new Int32Array(groupIndex.size);
   }
 
-  /** Requests waiting to be dispatched (queued or in backoff): bounds an AsyncIterable's read-ahead. */
+  /** Requests read but not yet sent (queued, in backoff or being admitted): bounds an AsyncIterable's read-ahead. */
   get waiting(): number {
-    return this.#queued + this.#delayed.length;
+    return this.#queued + this.#delayed.length + this.#acquiring;
   }
 
   /** True once the output has completed, errored or been unsubscribed. */
@@ -141,34 +130,14 @@ export class Dispatcher<Req, Res> {
       model = this.#spec.modelOf(request);
       tokens = this.#spec.estimateTokens(request);
     } catch (error) {
-      this.#emitFinalFailure(
-        {
-          request,
-          model: 'unknown',
-          tokens: 0,
-          attempts: 0,
-          transientFailures: 0,
-          rateLimitedFailures: 0,
-          readyAt: 0,
-          keysTried: [],
-        },
+      this.#finalFailure(
+        newEntry(request, 'unknown', 0),
         'invalid_input',
-        `Could not read the request's model or token estimate: ${error instanceof Error ? error.message : String(error)}`,
-        undefined,
-        error,
+        `Could not read the request's model or token estimate: ${errorText(error)}`,
       );
       return;
     }
-    this.#lane(model).push({
-      request,
-      model,
-      tokens,
-      attempts: 0,
-      transientFailures: 0,
-      rateLimitedFailures: 0,
-      readyAt: 0,
-      keysTried: [],
-    });
+    this.#lane(model).queue.push(newEntry(request, model, tokens));
     this.#queued++;
     this.pump();
   }
@@ -186,11 +155,10 @@ export class Dispatcher<Req, Res> {
 
   /** Aborts every call in flight, cancels the timer and stops. Idempotent. */
   teardown(): void {
-    if (this.#closed && this.#timer === undefined && this.#inFlightSubscriptions.size === 0) return;
     this.#closed = true;
     this.#timer?.unsubscribe();
     this.#timer = undefined;
-    this.#abort.abort();
+    if (!this.#abort.signal.aborted) this.#abort.abort();
     for (const subscription of this.#inFlightSubscriptions) subscription.unsubscribe();
     this.#inFlightSubscriptions.clear();
   }
@@ -217,8 +185,9 @@ export class Dispatcher<Req, Res> {
           !this.#sourceDone &&
           this.pullMore !== undefined &&
           this.waiting < this.#settings.readAhead
-        )
+        ) {
           this.pullMore();
+        }
       } while (this.#pumpAgain && !this.#closed);
     } finally {
       this.#pumping = false;
@@ -239,106 +208,104 @@ export class Dispatcher<Req, Res> {
     const now = this.#settings.scheduler.now();
     let wakeAt = this.#releaseDelayed(now);
     for (const lane of this.#lanes.values()) {
-      while (lane.length > 0) {
-        if (this.#inFlight >= this.#settings.concurrency) return wakeAt;
-        const entry = lane.peek()!;
-        const keyIndex = this.#pick(entry, now);
+      if (lane.acquiring) continue;
+      if (lane.notBefore > now) {
+        if (lane.queue.length > 0 && lane.notBefore < wakeAt) wakeAt = lane.notBefore;
+        continue;
+      }
+      while (lane.queue.length > 0 && !lane.acquiring) {
+        if (this.#inFlight + this.#acquiring >= this.#settings.concurrency) return wakeAt;
+        const retryAt = this.#admitHead(lane, now);
         if (this.#closed) return wakeAt;
-        if (keyIndex >= 0) {
-          lane.shift();
-          this.#queued--;
-          this.#dispatch(entry, keyIndex, this.#ticket!, now);
-          continue;
-        }
-        const blocked = this.#blocked;
-        if (blocked.allNever) {
-          lane.shift();
-          this.#queued--;
-          this.#emitFinalFailure(
-            entry,
-            'too_large',
-            `The request needs about ${entry.tokens} input tokens, more than any quota group's token window allows for ${entry.model}; split it or raise the limit.`,
-            undefined,
-          );
-          continue;
-        }
-        if (
-          blocked.allDaily &&
-          this.#settings.onDailyExhaustion === 'fail' &&
-          blocked.retryAt > now
-        ) {
-          lane.shift();
-          this.#queued--;
-          this.#emitFinalFailure(
-            entry,
-            'daily_quota_exhausted',
-            `The daily quota of every usable key for ${entry.model} is spent; it resets at ${formatInZone(blocked.retryAt, this.#pool.timeZone)} ${this.#pool.timeZone}. Run again after that to go on.`,
-            undefined,
-          );
-          continue;
-        }
-        if (blocked.retryAt < wakeAt) wakeAt = blocked.retryAt;
+        if (retryAt === undefined) continue;
+        if (retryAt < wakeAt) wakeAt = retryAt;
         break;
       }
     }
     return wakeAt;
   }
 
-  /** Moves requests whose backoff is over to the front of their lane; returns the next backoff end. */
-  #releaseDelayed(now: number): number {
-    const delayed = this.#delayed;
-    let due = 0;
-    while (due < delayed.length && delayed[due]!.readyAt <= now) due++;
-    if (due > 0) {
-      const ready = delayed.splice(0, due);
-      for (let i = ready.length - 1; i >= 0; i--) {
-        const entry = ready[i]!;
-        this.#lane(entry.model).unshift(entry);
+  /**
+   * Asks the store for budget for the lane's head on the first usable key's
+   * group, round-robin. Returns `undefined` when the head left the lane
+   * (dispatched, failed for good, or handed to a shared store), else when to try again.
+   */
+  #admitHead(lane: Lane<Req>, now: number): number | undefined {
+    const entry = lane.queue.peek()!;
+    const candidates = this.#collectCandidates(entry.model);
+    if (candidates < 0) return undefined;
+    if (candidates === 0) return Number.POSITIVE_INFINITY;
+    const admission = this.#pool.store.acquireFirst(this.#candidateTargets, entry.tokens, now);
+    lane.queue.shift();
+    this.#queued--;
+    if (!isPromiseLike<FirstAdmission>(admission)) {
+      const retryAt = this.#settleAdmission(entry, admission, this.#candidateKeys, now);
+      if (retryAt !== undefined) {
+        lane.queue.unshift(entry);
         this.#queued++;
       }
+      return retryAt;
     }
-    return delayed.length > 0 ? delayed[0]!.readyAt : Number.POSITIVE_INFINITY;
+    lane.acquiring = true;
+    this.#acquiring++;
+    const keys = this.#candidateKeys.slice();
+    admission.then(
+      (answer) => {
+        lane.acquiring = false;
+        this.#acquiring--;
+        if (this.#closed) return;
+        this.#storeRetryMs = STORE_RETRY_MIN_MS;
+        const answeredAt = this.#settings.scheduler.now();
+        const retryAt = this.#settleAdmission(entry, answer, keys, answeredAt);
+        if (retryAt !== undefined) {
+          lane.queue.unshift(entry);
+          this.#queued++;
+          lane.notBefore = retryAt;
+        }
+        this.pump();
+      },
+      (error: unknown) => {
+        lane.acquiring = false;
+        this.#acquiring--;
+        if (this.#closed) return;
+        lane.queue.unshift(entry);
+        this.#queued++;
+        lane.notBefore = this.#settings.scheduler.now() + this.#storeRetryMs;
+        this.#storeFailed(error, entry.model, this.#storeRetryMs);
+        this.#storeRetryMs = Math.min(STORE_RETRY_MAX_MS, this.#storeRetryMs * 2);
+        this.pump();
+      },
+    );
+    return undefined;
   }
 
   /**
-   * Walks the keys round-robin from the pool's cursor and takes budget on the
-   * first whose group admits the request. Returns the key's index, or -1 with
-   * `#blocked` saying when and why nothing could.
+   * Fills the candidate lists with one target per quota group, in round-robin
+   * order from the pool's cursor, standing for its first usable key that is
+   * not at its concurrency limit. Returns how many, or -1 (and errors the
+   * output) when every key is disabled.
    */
-  #pick(entry: Entry<Req>, now: number): number {
+  #collectCandidates(model: string): number {
     const keys = this.#pool.keys;
     const count = keys.length;
     const store = this.#pool.store;
+    const targets = this.#targets.get(model) ?? this.#targetsFor(model);
     const epoch = ++this.#pickEpoch;
-    const blocked = this.#blocked;
-    blocked.retryAt = Number.POSITIVE_INFINITY;
-    blocked.allDaily = true;
-    blocked.allNever = true;
-    let usable = 0;
     const start = this.#pool.cursor % count;
+    this.#candidateTargets.length = 0;
+    this.#candidateKeys.length = 0;
+    let usable = 0;
     for (let step = 0; step < count; step++) {
       let index = start + step;
       if (index >= count) index -= count;
-      const key = keys[index]!;
-      if (store.disabledReason(key.name) !== undefined) continue;
+      if (store.disabledReason(keys[index]!.name) !== undefined) continue;
       usable++;
-      if (this.#keyInFlight[index]! >= this.#settings.concurrencyPerKey) {
-        blocked.allDaily = false;
-        blocked.allNever = false;
-        continue;
-      }
+      if (this.#keyInFlight[index]! >= this.#settings.concurrencyPerKey) continue;
       const group = this.#groupOfKey[index]!;
-      if (this.#groupRefusedAt[group] === epoch) continue;
-      const admission = store.tryAcquire(this.#target(group, entry.model), entry.tokens, now);
-      if (admission.ok) {
-        this.#ticket = admission.ticket;
-        this.#pool.advanceCursor(index);
-        return index;
-      }
-      this.#groupRefusedAt[group] = epoch;
-      if (admission.retryAt < blocked.retryAt) blocked.retryAt = admission.retryAt;
-      if (admission.reason !== 'daily' && admission.reason !== 'parked') blocked.allDaily = false;
-      if (admission.reason !== 'never') blocked.allNever = false;
+      if (this.#groupSeenAt[group] === epoch) continue;
+      this.#groupSeenAt[group] = epoch;
+      this.#candidateTargets.push(targets[group]!);
+      this.#candidateKeys.push(index);
     }
     if (usable === 0) {
       this.#fail(
@@ -350,8 +317,69 @@ export class Dispatcher<Req, Res> {
           })),
         ),
       );
+      return -1;
     }
-    return -1;
+    return this.#candidateTargets.length;
+  }
+
+  /**
+   * Acts on the store's answer: dispatches on the admitting group's key, or
+   * fails the request for good (too large for every window; the day spent
+   * with `onDailyExhaustion: 'fail'`). Returns `undefined` when the request
+   * was dispatched or failed, else when it could go.
+   */
+  #settleAdmission(
+    entry: Entry<Req>,
+    admission: FirstAdmission,
+    keys: readonly number[],
+    now: number,
+  ): number | undefined {
+    if (admission.ok) {
+      const keyIndex = keys[admission.index]!;
+      this.#pool.advanceCursor(keyIndex);
+      this.#dispatch(entry, keyIndex, admission.ticket, now);
+      return undefined;
+    }
+    const busyKeysLeftOut = keys.length < this.#usableGroupCount();
+    const reasons = admission.reasons;
+    if (!busyKeysLeftOut && reasons.every((reason) => reason === 'never')) {
+      this.#finalFailure(
+        entry,
+        'too_large',
+        `The request needs about ${entry.tokens} input tokens, more than any quota group's token window allows for ${entry.model}; split it or raise the limit.`,
+      );
+      return undefined;
+    }
+    if (
+      this.#settings.onDailyExhaustion === 'fail' &&
+      !busyKeysLeftOut &&
+      admission.retryAt > now &&
+      reasons.every((reason) => reason === 'daily' || reason === 'parked')
+    ) {
+      const zone = this.#pool.timeZone;
+      this.#finalFailure(
+        entry,
+        'daily_quota_exhausted',
+        `The daily quota of every usable key for ${entry.model} is spent; it resets at ${formatInZone(admission.retryAt, zone)} ${zone}. Run again after that to go on.`,
+      );
+      return undefined;
+    }
+    return admission.retryAt;
+  }
+
+  /** How many quota groups have a usable (not disabled) key. */
+  #usableGroupCount(): number {
+    const store = this.#pool.store;
+    const epoch = ++this.#pickEpoch;
+    let groups = 0;
+    this.#pool.keys.forEach((key, index) => {
+      const group = this.#groupOfKey[index]!;
+      if (this.#groupSeenAt[group] === epoch || store.disabledReason(key.name) !== undefined)
+        return;
+      this.#groupSeenAt[group] = epoch;
+      groups++;
+    });
+    return groups;
   }
 
   #dispatch(entry: Entry<Req>, keyIndex: number, ticket: Ticket, now: number): void {
@@ -361,13 +389,8 @@ export class Dispatcher<Req, Res> {
     this.#inFlight++;
     this.#keyInFlight[keyIndex]!++;
     if (this.#pool.observed) {
-      if (this.#held.size > 0) {
-        const heldKey = `${key.group}\0${entry.model}`;
-        if (this.#held.delete(heldKey))
-          this.#emit({
-            type: 'resumed',
-            ...this.#eventBase(key.name, key.group, entry.model, now),
-          });
+      if (this.#held.size > 0 && this.#held.delete(`${key.group}\0${entry.model}`)) {
+        this.#emit({ type: 'resumed', ...this.#eventBase(key.name, key.group, entry.model, now) });
       }
       this.#emit({
         type: 'dispatched',
@@ -439,7 +462,8 @@ export class Dispatcher<Req, Res> {
     } catch {
       usage = undefined;
     }
-    if (usage !== undefined) this.#pool.store.reconcile(ticket, usage.inputTokens, now);
+    if (usage !== undefined)
+      this.#background(this.#pool.store.reconcile(ticket, usage.inputTokens, now), entry.model);
     if (this.#pool.observed) {
       const inputTokens = usage?.inputTokens ?? entry.tokens;
       const outputTokens = usage?.outputTokens ?? 0;
@@ -452,7 +476,7 @@ export class Dispatcher<Req, Res> {
         cost: inputTokens + outputTokens,
       });
     }
-    const result: ScheduleResult<Req, Res> = {
+    this.#output.next({
       ok: true,
       request: entry.request,
       value,
@@ -463,9 +487,8 @@ export class Dispatcher<Req, Res> {
       startedAt,
       finishedAt: now,
       ...(usage === undefined ? {} : { usage }),
-    };
-    this.#output.next(result);
-    this.pump();
+    });
+    this.#afterSettle();
   }
 
   #attemptFailed(entry: Entry<Req>, keyIndex: number, error: unknown, startedAt: number): void {
@@ -473,51 +496,20 @@ export class Dispatcher<Req, Res> {
     const now = this.#settings.scheduler.now();
     const failure = this.#classify(error);
     const message = redactSecrets(failure.message, this.#pool.keys);
-    const target = this.#target(this.#groupOfKey[keyIndex]!, entry.model);
-    const observed = this.#pool.observed;
-    const base = observed ? this.#eventBase(key.name, key.group, entry.model, now) : undefined;
+    const base = this.#pool.observed
+      ? this.#eventBase(key.name, key.group, entry.model, now)
+      : undefined;
     let retry: 'front' | 'backoff' | 'final' = 'final';
     switch (failure.kind) {
-      case 'rate_limited': {
-        if (base !== undefined) {
-          this.#emit({
-            type: 'rate_limited',
-            ...base,
-            perDay: failure.perDay === true,
-            ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
-            ...(failure.quotaId === undefined ? {} : { quotaId: failure.quotaId }),
-          });
-        }
-        const current = this.#pool.store.holdOf(target, now);
-        const hold =
-          failure.perDay === true
-            ? { reason: 'parked' as const, until: startOfNextDay(now, this.#pool.timeZone) }
-            : {
-                reason: 'cooling' as const,
-                until: now + (failure.retryAfterMs ?? this.#settings.defaultCooldownMs),
-              };
-        if (
-          current === undefined ||
-          current.until < hold.until ||
-          (hold.reason === 'parked' && current.reason !== 'parked')
-        ) {
-          this.#pool.store.hold(target, hold);
-          this.#held.add(`${key.group}\0${entry.model}`);
-          if (base !== undefined)
-            this.#emit({
-              type: hold.reason === 'parked' ? 'parked' : 'cooled',
-              ...base,
-              until: hold.until,
-            });
-        }
+      case 'rate_limited':
+        this.#rateLimited(entry, keyIndex, failure, now, base);
         entry.rateLimitedFailures++;
         retry =
           entry.rateLimitedFailures < this.#settings.maxRateLimitedAttempts ? 'front' : 'final';
         break;
-      }
       case 'invalid_key':
         if (this.#pool.store.disabledReason(key.name) === undefined) {
-          this.#pool.store.disableKey(key.name, message);
+          this.#background(this.#pool.store.disableKey(key.name, message), entry.model);
           if (base !== undefined) this.#emit({ type: 'disabled', ...base, reason: message });
         }
         retry = 'front';
@@ -531,72 +523,114 @@ export class Dispatcher<Req, Res> {
         break;
     }
     if (retry === 'final') {
-      this.#emitFinalFailure(
-        entry,
-        failure.kind,
-        message,
-        failure.status,
-        error,
-        key.name,
-        key.group,
-        now - startedAt,
-      );
-      this.pump();
-      return;
-    }
-    if (base !== undefined) {
-      this.#emit({
-        type: 'failed',
-        ...base,
-        kind: failure.kind,
-        message,
-        final: false,
+      this.#finalFailure(entry, failure.kind, message, {
+        status: failure.status,
+        cause: error,
+        key: key.name,
+        group: key.group,
         latencyMs: now - startedAt,
       });
-    }
-    if (retry === 'front') {
-      this.#lane(entry.model).unshift(entry);
-      this.#queued++;
     } else {
-      entry.readyAt =
-        now +
-        backoffDelay(entry.transientFailures, this.#settings.backoff, this.#settings.random());
-      this.#insertDelayed(entry);
+      if (base !== undefined) {
+        this.#emit({
+          type: 'failed',
+          ...base,
+          kind: failure.kind,
+          message,
+          final: false,
+          latencyMs: now - startedAt,
+        });
+      }
+      if (retry === 'front') {
+        this.#lane(entry.model).queue.unshift(entry);
+        this.#queued++;
+      } else {
+        entry.readyAt =
+          now +
+          backoffDelay(entry.transientFailures, this.#settings.backoff, this.#settings.random());
+        this.#insertDelayed(entry);
+      }
     }
+    this.#afterSettle();
+  }
+
+  /** A 429: cool the key's quota group for the server's delay, or park it until the next day. */
+  #rateLimited(
+    entry: Entry<Req>,
+    keyIndex: number,
+    failure: AttemptFailure,
+    now: number,
+    base: UsageEventBase | undefined,
+  ): void {
+    const key = this.#pool.keys[keyIndex]!;
+    if (base !== undefined) {
+      this.#emit({
+        type: 'rate_limited',
+        ...base,
+        perDay: failure.perDay === true,
+        ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
+        ...(failure.quotaId === undefined ? {} : { quotaId: failure.quotaId }),
+      });
+    }
+    const parked = failure.perDay === true;
+    const until = parked
+      ? startOfNextDay(now, this.#pool.timeZone)
+      : now + (failure.retryAfterMs ?? this.#settings.defaultCooldownMs);
+    const target = this.#targetsFor(entry.model)[this.#groupOfKey[keyIndex]!]!;
+    this.#background(
+      this.#pool.store.hold(target, { reason: parked ? 'parked' : 'cooling', until }),
+      entry.model,
+    );
+    const heldKey = `${key.group}\0${entry.model}`;
+    const announced = this.#held.get(heldKey);
+    if (announced === undefined || announced < until) {
+      this.#held.set(heldKey, until);
+      if (base !== undefined) this.#emit({ type: parked ? 'parked' : 'cooled', ...base, until });
+    }
+  }
+
+  /** A request settled: shared-store lanes may ask again at once (budget or a key may have freed up). */
+  #afterSettle(): void {
+    for (const lane of this.#lanes.values()) lane.notBefore = 0;
     this.pump();
   }
 
-  #emitFinalFailure(
+  #finalFailure(
     entry: Entry<Req>,
     kind: FailureKind,
     message: string,
-    status: number | undefined,
-    cause?: unknown,
-    keyName?: string,
-    group?: string,
-    latencyMs = 0,
+    detail: {
+      status?: number | undefined;
+      cause?: unknown;
+      key?: string;
+      group?: string;
+      latencyMs?: number;
+    } = {},
   ): void {
     if (this.#pool.observed && kind !== 'invalid_input') {
       this.#emit({
         type: 'failed',
         ...this.#eventBase(
-          keyName ?? '(none)',
-          group ?? '(none)',
+          detail.key ?? '(none)',
+          detail.group ?? '(none)',
           entry.model,
           this.#settings.scheduler.now(),
         ),
         kind,
         message,
         final: true,
-        latencyMs,
+        latencyMs: detail.latencyMs ?? 0,
       });
     }
     this.#output.next({
       ok: false,
       request: entry.request,
       error: new RequestFailedError(kind, message, {
-        status,
-        cause: redactError(cause, this.#pool),
+        status: detail.status,
+        cause:
+          detail.cause === undefined
+            ? undefined
+            : { message: redactSecrets(errorText(detail.cause), this.#pool.keys) },
       }),
       model: entry.model,
       keysTried: entry.keysTried,
@@ -610,9 +644,41 @@ export class Dispatcher<Req, Res> {
     } catch (classifierError) {
       return {
         kind: 'permanent',
-        message: `classifyError threw while classifying a failure: ${classifierError instanceof Error ? classifierError.message : String(classifierError)}`,
+        message: `classifyError threw while classifying a failure: ${errorText(classifierError)}`,
       };
     }
+  }
+
+  /** Runs a store write that may answer with a promise; a failure is reported, not thrown. */
+  #background(result: void | Promise<void>, model: string): void {
+    if (isPromiseLike<void>(result))
+      result.then(undefined, (error: unknown) => this.#storeFailed(error, model, 0));
+  }
+
+  #storeFailed(error: unknown, model: string, retryInMs: number): void {
+    if (!this.#pool.observed) return;
+    this.#emit({
+      type: 'store_error',
+      ...this.#eventBase('(store)', '(store)', model, this.#settings.scheduler.now()),
+      message: redactSecrets(errorText(error), this.#pool.keys),
+      retryInMs,
+    });
+  }
+
+  /** Moves requests whose backoff is over to the front of their lane; returns the next backoff end. */
+  #releaseDelayed(now: number): number {
+    const delayed = this.#delayed;
+    let due = 0;
+    while (due < delayed.length && delayed[due]!.readyAt <= now) due++;
+    if (due > 0) {
+      const ready = delayed.splice(0, due);
+      for (let i = ready.length - 1; i >= 0; i--) {
+        const entry = ready[i]!;
+        this.#lane(entry.model).queue.unshift(entry);
+        this.#queued++;
+      }
+    }
+    return delayed.length > 0 ? delayed[0]!.readyAt : Number.POSITIVE_INFINITY;
   }
 
   #insertDelayed(entry: Entry<Req>): void {
@@ -627,22 +693,23 @@ export class Dispatcher<Req, Res> {
     delayed.splice(low, 0, entry);
   }
 
-  #lane(model: string): Deque<Entry<Req>> {
+  #lane(model: string): Lane<Req> {
     let lane = this.#lanes.get(model);
     if (lane === undefined) {
-      lane = new Deque();
+      lane = { queue: new Deque(), acquiring: false, notBefore: 0 };
       this.#lanes.set(model, lane);
     }
     return lane;
   }
 
-  #target(group: number, model: string): QuotaTarget {
+  /** The quota targets of a model, by group index (built once per model). */
+  #targetsFor(model: string): QuotaTarget[] {
     let targets = this.#targets.get(model);
     if (targets === undefined) {
-      targets = this.#groupNames.map((name) => ({ group: name, model }));
+      targets = this.#groupNames.map((group) => ({ group, model }));
       this.#targets.set(model, targets);
     }
-    return targets[group]!;
+    return targets;
   }
 
   #armTimer(at: number): void {
@@ -666,7 +733,7 @@ export class Dispatcher<Req, Res> {
     );
   }
 
-  #eventBase(key: string, group: string, model: string, at: number) {
+  #eventBase(key: string, group: string, model: string, at: number): UsageEventBase {
     return { service: this.#pool.service, key, group, model, at };
   }
 
@@ -685,23 +752,6 @@ function isPromiseLike<T>(value: unknown): value is PromiseLike<T> {
   return typeof (value as PromiseLike<T> | null)?.then === 'function';
 }
 
-/** A thrown error as a cause, with any secret in its message replaced by the key's name. */
-function redactError(error: unknown, pool: KeyPool): unknown {
-  if (error === undefined) return undefined;
-  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return { message: redactSecrets(message, pool.keys) };
-}
-
-function formatInZone(at: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  })
-    .format(at)
-    .replace(',', '');
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

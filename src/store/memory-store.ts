@@ -6,7 +6,16 @@ import { GEMINI_QUOTA_TIME_ZONE, validateTimeZone } from '../budget/time-zone.js
 import { InvalidOptionError } from '../errors.js';
 import { type NormalizedRules, normalizeLimitRules, resolveLimits } from './limit-rules.js';
 import { MemoryTicket } from './memory-ticket.js';
-import type { Admission, BudgetStore, DayUsage, Hold, QuotaTarget, Ticket } from './types.js';
+import type {
+  Admission,
+  DayUsage,
+  FirstAdmission,
+  Hold,
+  LocalBudgetStore,
+  QuotaTarget,
+  RefusalReason,
+  Ticket,
+} from './types.js';
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -59,7 +68,7 @@ function checkCount(value: unknown, optionPath: string): number {
  * const admission = store.tryAcquire({ group: 'project-a', model: 'gemini-2.0-flash' }, 800, now);
  * ```
  */
-export class MemoryStore implements BudgetStore {
+export class MemoryStore implements LocalBudgetStore {
   /** The IANA time zone of the daily limits (canonical name). */
   readonly timeZone: string;
   readonly #rules: NormalizedRules;
@@ -133,6 +142,24 @@ export class MemoryStore implements BudgetStore {
   }
 
   /**
+   * Take budget on the first of `targets` that admits the request, in order;
+   * or say when the earliest could and why each refused.
+   *
+   * @throws {@link InvalidOptionError} for a negative or non-finite `tokens`.
+   */
+  acquireFirst(targets: readonly QuotaTarget[], tokens: number, now: number): FirstAdmission {
+    let retryAt = Number.POSITIVE_INFINITY;
+    const reasons: RefusalReason[] = [];
+    for (let index = 0; index < targets.length; index++) {
+      const admission = this.tryAcquire(targets[index]!, tokens, now);
+      if (admission.ok) return { ok: true, index, ticket: admission.ticket };
+      if (admission.retryAt < retryAt) retryAt = admission.retryAt;
+      reasons.push(admission.reason);
+    }
+    return { ok: false, retryAt, reasons };
+  }
+
+  /**
    * Correct a reservation once the real input token count is known. A ticket
    * from another kind of store, or a negative or non-finite count, is ignored.
    */
@@ -181,9 +208,11 @@ export class MemoryStore implements BudgetStore {
   }
 
   /**
-   * Add usage from an earlier run (a report file) to the day that contains
-   * `now`. The requests count against that day's request limit; on the next
-   * day they are gone. Usage for a day before the one being counted is ignored.
+   * Raise the day's counts (the day that contains `now`) to at least `usage`,
+   * e.g. from an earlier run's report file: idempotent, so seeding twice from
+   * the same report counts it once. The requests count against that day's
+   * request limit; on the next day they are gone. Usage for a day before the
+   * one being counted is ignored.
    *
    * @throws {@link InvalidOptionError} when a count is negative or not finite.
    */
@@ -193,8 +222,8 @@ export class MemoryStore implements BudgetStore {
     const day = this.#stateOf(target).budget.day;
     rollDay(day, now);
     if (!isCountedDay(day, now)) return;
-    day.requests += requests;
-    day.tokens += tokens;
+    day.requests = Math.max(day.requests, requests);
+    day.tokens = Math.max(day.tokens, tokens);
   }
 
   /** Mark a key unusable for the rest of the run. The first reason given stays. */

@@ -38,6 +38,31 @@ export type Admission =
       readonly reason: 'window' | 'daily' | HoldReason | 'never';
     };
 
+/** Why a quota target refused a request: see {@link Admission}. */
+export type RefusalReason = Extract<Admission, { ok: false }>['reason'];
+
+/**
+ * The store's answer when asked for budget on the first of several targets
+ * that admits a request (the scheduler's round-robin order).
+ */
+export type FirstAdmission =
+  | {
+      readonly ok: true;
+      /** The index in `targets` of the target that admitted the request. */
+      readonly index: number;
+      readonly ticket: Ticket;
+    }
+  | {
+      readonly ok: false;
+      /** The earliest moment any of the targets could admit it; `Infinity` when none ever can. */
+      readonly retryAt: number;
+      /** Why each target refused, in the order of `targets`. */
+      readonly reasons: readonly RefusalReason[];
+    };
+
+/** A value, or a promise of it: local stores answer at once, shared ones (Redis) over the network. */
+export type MaybePromise<T> = T | Promise<T>;
+
 /** Requests and input tokens counted for one quota target on one day. */
 export interface DayUsage {
   readonly requests: number;
@@ -45,27 +70,60 @@ export interface DayUsage {
 }
 
 /**
- * Where budget and key state live. The in-memory store is the default; a
- * shared store (Redis) lets several processes spend one quota.
+ * Where budget and key state live: the contract the scheduler talks to.
+ * A local store ({@link LocalBudgetStore}, e.g. `MemoryStore`) answers at
+ * once; a shared store (Redis) answers with promises, at most one round trip
+ * per dispatch ({@link BudgetStore.acquireFirst}).
  *
- * Every method takes `now` from the caller's clock (an RxJS scheduler), so the
- * in-memory store never reads the wall clock.
+ * Every method takes `now` from the caller's clock (an RxJS scheduler); a
+ * shared store may use its server's clock instead, so that machines whose
+ * clocks differ still count one timeline.
  */
 export interface BudgetStore {
-  /** Take budget for one request of `tokens` estimated input tokens, or say when it could go. */
-  tryAcquire(target: QuotaTarget, tokens: number, now: number): Admission;
+  /** The IANA time zone whose calendar day is the quota's day. */
+  readonly timeZone: string;
+  /**
+   * Takes budget for one request on the first of `targets` (in order) that
+   * admits it, checking holds, windows and the day's quota in one atomic
+   * step; or says when the earliest of them could.
+   */
+  acquireFirst(
+    targets: readonly QuotaTarget[],
+    tokens: number,
+    now: number,
+  ): MaybePromise<FirstAdmission>;
+  /** Take budget for one request of `tokens` estimated input tokens on one target, or say when it could go. */
+  tryAcquire(target: QuotaTarget, tokens: number, now: number): MaybePromise<Admission>;
   /** Correct a reservation once the real input token count is known. */
-  reconcile(ticket: Ticket, actualTokens: number, now: number): void;
-  /** Hold `target` back until `hold.until` (a cooldown after a 429, or parked for the day). */
-  hold(target: QuotaTarget, hold: Hold): void;
+  reconcile(ticket: Ticket, actualTokens: number, now: number): MaybePromise<void>;
+  /** Hold `target` back until `hold.until`; a hold that ends later stays. */
+  hold(target: QuotaTarget, hold: Hold): MaybePromise<void>;
   /** The hold in force on `target` at `now`, if any. */
-  holdOf(target: QuotaTarget, now: number): Hold | undefined;
-  /** The usage counted for `target` on the day (in the quota's time zone) that contains `now`. */
-  usageOn(target: QuotaTarget, now: number): DayUsage;
-  /** Add usage from an earlier run (a report file) to the day that contains `now`. */
-  seedDay(target: QuotaTarget, usage: DayUsage, now: number): void;
-  /** Mark a key unusable for the rest of the run. */
-  disableKey(keyName: string, reason: string): void;
-  /** Why a key was disabled, or `undefined` while it is usable. */
+  holdOf(target: QuotaTarget, now: number): MaybePromise<Hold | undefined>;
+  /** The usage counted for `target` on the day (in {@link BudgetStore.timeZone}) that contains `now`. */
+  usageOn(target: QuotaTarget, now: number): MaybePromise<DayUsage>;
+  /**
+   * Raise the counts of the day that contains `now` to at least `usage` (from
+   * an earlier run's report file). Idempotent: seeding twice counts once.
+   */
+  seedDay(target: QuotaTarget, usage: DayUsage, now: number): MaybePromise<void>;
+  /** Mark a key unusable (for every process sharing the store). */
+  disableKey(keyName: string, reason: string): MaybePromise<void>;
+  /**
+   * Why a key was disabled, or `undefined` while it is usable. Synchronous:
+   * a shared store answers from a local copy it keeps up to date.
+   */
   disabledReason(keyName: string): string | undefined;
+}
+
+/** A store in this process's memory: every answer is immediate. */
+export interface LocalBudgetStore extends BudgetStore {
+  acquireFirst(targets: readonly QuotaTarget[], tokens: number, now: number): FirstAdmission;
+  tryAcquire(target: QuotaTarget, tokens: number, now: number): Admission;
+  reconcile(ticket: Ticket, actualTokens: number, now: number): void;
+  hold(target: QuotaTarget, hold: Hold): void;
+  holdOf(target: QuotaTarget, now: number): Hold | undefined;
+  usageOn(target: QuotaTarget, now: number): DayUsage;
+  seedDay(target: QuotaTarget, usage: DayUsage, now: number): void;
+  disableKey(keyName: string, reason: string): void;
 }

@@ -75,6 +75,17 @@ export interface ResumedEvent extends UsageEventBase {
   readonly type: 'resumed';
 }
 
+/**
+ * A shared store (Redis) could not be reached. Nothing is dispatched without
+ * a reservation meanwhile; the scheduler asks again after `retryInMs`.
+ * `key` and `group` are `'(store)'`; it counts in no report.
+ */
+export interface StoreErrorEvent extends UsageEventBase {
+  readonly type: 'store_error';
+  readonly message: string;
+  readonly retryInMs: number;
+}
+
 /** Everything `pool.usage$` emits. */
 export type UsageEvent =
   | DispatchedEvent
@@ -84,7 +95,8 @@ export type UsageEvent =
   | CooledEvent
   | ParkedEvent
   | DisabledEvent
-  | ResumedEvent;
+  | ResumedEvent
+  | StoreErrorEvent;
 
 /** The `type` of a usage event. */
 export type UsageEventType = UsageEvent['type'];

@@ -13,6 +13,7 @@ export type {
   ParkedEvent,
   RateLimitedEvent,
   ResumedEvent,
+  StoreErrorEvent,
   SucceededEvent,
   UsageEvent,
   UsageEventBase,

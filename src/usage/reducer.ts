@@ -116,6 +116,7 @@ function addToTotals(
  * @example `events$.pipe(scan((s, e) => reduceUsage(s, e, { timeZone: 'UTC' }), emptyUsageState()))`
  */
 export function reduceUsage(state: UsageState, event: UsageEvent, config: UsageConfig): UsageState {
+  if (event.type === 'store_error') return state;
   const date = dayKeyOf(event.at, config.timeZone);
   const id = reportId(event.service, date);
   const iso = new Date(event.at).toISOString();

@@ -152,6 +152,16 @@ describe('MemoryStore', () => {
       expect(burst(store, other, NEXT_MIDNIGHT + 2)).toBe(7);
     });
 
+    it('seeding is idempotent: the same report seeded twice counts once', () => {
+      const store = new MemoryStore({ limits: { requestsPerDay: 10 } });
+      store.seedDay(A, { requests: 6, tokens: 60 }, T0);
+      store.seedDay(A, { requests: 6, tokens: 60 }, T0);
+      expect(store.usageOn(A, T0)).toEqual({ requests: 6, tokens: 60 });
+      store.seedDay(A, { requests: 4, tokens: 10 }, T0);
+      expect(store.usageOn(A, T0)).toEqual({ requests: 6, tokens: 60 });
+      expect(burst(store, A, T0 + 1)).toBe(4);
+    });
+
     it('rejects negative or non-finite seeds', () => {
       const store = new MemoryStore();
       expect(() => store.seedDay(A, { requests: -1, tokens: 0 }, T0)).toThrow(/`usage.requests`/);
