@@ -92,7 +92,7 @@ describe('schedule() with a store that answers with promises', () => {
     for (const at of taken)
       expect(taken.filter((t) => t >= at && t < at + 200).length).toBeLessThanOrEqual(2);
     expect(taken.at(-1)! - taken[0]!).toBeGreaterThanOrEqual(400);
-    dispatched.forEach((at, i) => expect(at).toBeGreaterThanOrEqual(taken[i]!));
+    for (const [i, at] of dispatched.entries()) expect(at).toBeGreaterThanOrEqual(taken[i]!);
   });
 
   it('dispatches nothing while the store is unreachable, says so, and goes on when it is back', async () => {
