@@ -21,4 +21,3 @@ export type {
   WarningHandler,
 } from './types.js';
 export { keyVariablePrefix } from './variable-names.js';
-export { emitKeyrelayWarning } from './warn.js';

@@ -1,10 +1,10 @@
 import { InvalidOptionError } from '../errors.js';
+import { emitKeyrelayWarning } from '../warnings.js';
 import type { ApiKey } from './api-key.js';
 import { buildKeys, type KeyCandidate, validGroupName } from './build-keys.js';
 import { EmptyKeyError, InvalidKeyConfigError, NoKeysError } from './errors.js';
 import type { KeyEntry, KeysFromListOptions } from './types.js';
 import { keyVariablePrefix } from './variable-names.js';
-import { emitKeyrelayWarning } from './warn.js';
 
 /**
  * Builds keys from an explicit list (keys kept in a vault, a config file,

@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
 import { InvalidOptionError } from '../errors.js';
+import { emitKeyrelayWarning } from '../warnings.js';
 import { buildKeys, type KeyCandidate, validGroupName } from './build-keys.js';
 import { NoKeysError } from './errors.js';
 import { type EnvFileContents, readEnvFile } from './read-env-file.js';
 import type { LoadedKeys, LoadKeysOptions } from './types.js';
 import { validateLoadOptions } from './validate-load-options.js';
 import { classifyVariable, compareKeyVariables, keyVariablePrefix } from './variable-names.js';
-import { emitKeyrelayWarning } from './warn.js';
 
 /** A variable kept after merging the environment over the `.env` file. */
 interface Setting {

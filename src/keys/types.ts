@@ -1,10 +1,8 @@
-import type { ApiKey } from './api-key.js';
+import type { WarningHandler } from '../warnings.js';
 
-/**
- * Receives a warning (a duplicate key, a `_PROJECT` variable without its key).
- * Warnings name variables only; they never contain a secret.
- */
-export type WarningHandler = (message: string) => void;
+export type { WarningHandler };
+
+import type { ApiKey } from './api-key.js';
 
 /**
  * A set of environment variables: `process.env` or any plain object of

@@ -1,5 +1,4 @@
 export {
-  type KeyEntry,
   KeyPool,
   type KeyPoolFromEnvOptions,
   type KeyPoolOptions,

@@ -3,7 +3,12 @@ import { GEMINI_QUOTA_TIME_ZONE, validateTimeZone } from '../budget/index.js';
 import type { LimitRule, Limits } from '../budget/limits.js';
 import { InvalidOptionError } from '../errors.js';
 import { ApiKey } from '../keys/api-key.js';
-import { keysFromList, type LoadKeysOptions, loadKeysFromEnv } from '../keys/index.js';
+import {
+  type KeyEntry,
+  keysFromList,
+  type LoadKeysOptions,
+  loadKeysFromEnv,
+} from '../keys/index.js';
 import { MemoryStore } from '../store/index.js';
 import type { BudgetStore } from '../store/types.js';
 import type { UsageEvent } from '../usage/events.js';
@@ -37,16 +42,6 @@ export interface KeyPoolOptions {
 
 /** Options of {@link KeyPool.fromEnv}: where to find keys, plus {@link KeyPoolOptions}. */
 export type KeyPoolFromEnvOptions = KeyPoolOptions & LoadKeysOptions;
-
-/** One key given by hand to {@link KeyPool.fromKeys}. */
-export interface KeyEntry {
-  /** Its name, shown in events and reports. */
-  readonly name: string;
-  /** The secret. */
-  readonly secret: string;
-  /** Its quota group. Default: its own name. */
-  readonly group?: string;
-}
 
 /**
  * A pool of API keys for one service, spent as one: the keys, their shared

@@ -10,8 +10,12 @@ export type {
   Admission,
   BudgetStore,
   DayUsage,
+  FirstAdmission,
   Hold,
   HoldReason,
+  LocalBudgetStore,
+  MaybePromise,
   QuotaTarget,
+  RefusalReason,
   Ticket,
 } from './types.js';

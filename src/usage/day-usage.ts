@@ -1,7 +1,7 @@
+import type { WarningHandler } from '../warnings.js';
 import type { DailyReport, QuotaUsage } from './report.js';
 import { readReport } from './report-file.js';
 import { DEFAULT_REPORT_DIR } from './report-path.js';
-import type { WarningHandler } from './warnings.js';
 
 /** Options of {@link loadDayUsage}. */
 export interface LoadDayUsageOptions {
@@ -16,7 +16,7 @@ export interface LoadDayUsageOptions {
 }
 
 /** What {@link loadDayUsage} returns. */
-export interface DayUsage {
+export interface ReportDayUsage {
   /** The day's report, or `undefined` when there is none (or it was corrupt). */
   readonly report: DailyReport | undefined;
   /** Requests and input tokens spent per quota group and model (`{}` when none). */
@@ -28,7 +28,7 @@ export interface DayUsage {
  * counts the requests already sent today. Pass today's date key only; a
  * report from another day must not seed today's budget.
  */
-export async function loadDayUsage(options: LoadDayUsageOptions): Promise<DayUsage> {
+export async function loadDayUsage(options: LoadDayUsageOptions): Promise<ReportDayUsage> {
   const report = await readReport(
     options.dir ?? DEFAULT_REPORT_DIR,
     options.service,
@@ -38,7 +38,7 @@ export async function loadDayUsage(options: LoadDayUsageOptions): Promise<DayUsa
   return { report, quota: report?.quota ?? {} };
 }
 
-/** The requests already spent by a quota group on a model, from {@link DayUsage.quota}. */
+/** The requests already spent by a quota group on a model, from {@link ReportDayUsage.quota}. */
 export function quotaUsageOf(
   quota: DailyReport['quota'],
   group: string,

@@ -1,5 +1,4 @@
-import type { WarningHandler } from './warnings.js';
-import { defaultWarningHandler } from './warnings.js';
+import { emitKeyrelayWarning as defaultWarningHandler, type WarningHandler } from '../warnings.js';
 
 /** What {@link flushOnExitSignals} needs of a writer. */
 export interface Flushable {

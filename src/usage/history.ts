@@ -1,11 +1,16 @@
+import {
+  GEMINI_QUOTA_TIME_ZONE as DEFAULT_TIME_ZONE,
+  dayKeyOf,
+  validateTimeZone,
+} from '../budget/time-zone.js';
 import { InvalidOptionError } from '../errors.js';
+import type { WarningHandler } from '../warnings.js';
 import type { UsageCounters } from './counters.js';
 import { addCounters, countersOf, emptyCounters } from './counters.js';
-import { DEFAULT_TIME_ZONE, dayKeyOf, isDayKey, shiftDayKey, validateTimeZone } from './day-key.js';
+import { isDayKey, shiftDayKey } from './day-key.js';
 import type { KeyUsage } from './report.js';
 import { readReport } from './report-file.js';
 import { DEFAULT_REPORT_DIR } from './report-path.js';
-import type { WarningHandler } from './warnings.js';
 
 /** Options of {@link getHistoricalReport}. */
 export interface HistoricalReportOptions {

@@ -1,8 +1,9 @@
+export type { WarningHandler } from '../warnings.js';
 export { writeFileAtomic, writeReportAtomic } from './atomic-write.js';
 export type { UsageCounters } from './counters.js';
 export { addCounters, emptyCounters } from './counters.js';
-export { DEFAULT_TIME_ZONE, dayKeyOf, isDayKey, shiftDayKey, validateTimeZone } from './day-key.js';
-export type { DayUsage, LoadDayUsageOptions } from './day-usage.js';
+export { isDayKey, shiftDayKey } from './day-key.js';
+export type { LoadDayUsageOptions, ReportDayUsage } from './day-usage.js';
 export { loadDayUsage, quotaUsageOf } from './day-usage.js';
 export { ReportLockError, ReportMismatchError, ReportWriterClosedError } from './errors.js';
 export type {
@@ -40,4 +41,3 @@ export type { ReportWriterOptions } from './report-writer.js';
 export { ReportWriter } from './report-writer.js';
 export type { UsageReportsOptions } from './usage-reports.js';
 export { usageReports } from './usage-reports.js';
-export type { WarningHandler } from './warnings.js';

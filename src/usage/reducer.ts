@@ -1,6 +1,6 @@
+import { dayKeyOf } from '../budget/time-zone.js';
 import type { UsageCounters } from './counters.js';
 import { emptyCounters, maxIso, minIso } from './counters.js';
-import { dayKeyOf } from './day-key.js';
 import type { UsageEvent } from './events.js';
 import type { DailyReport, KeyState, KeyUsage } from './report.js';
 import { emptyReport, reportId } from './report.js';

@@ -1,9 +1,8 @@
 import { readFile, rename } from 'node:fs/promises';
+import { emitKeyrelayWarning as defaultWarningHandler, type WarningHandler } from '../warnings.js';
 import type { DailyReport } from './report.js';
 import { reportPath } from './report-path.js';
 import { parseDailyReport } from './report-schema.js';
-import type { WarningHandler } from './warnings.js';
-import { defaultWarningHandler } from './warnings.js';
 
 /** Options of {@link readReport}. */
 export interface ReadReportOptions {

@@ -1,9 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import type { SchedulerLike, Subscription } from 'rxjs';
 import { asyncScheduler } from 'rxjs';
+import { validateTimeZone } from '../budget/time-zone.js';
 import { InvalidOptionError } from '../errors.js';
+import { emitKeyrelayWarning as defaultWarningHandler, type WarningHandler } from '../warnings.js';
 import { writeReportAtomic } from './atomic-write.js';
-import { validateTimeZone } from './day-key.js';
 import { ReportWriterClosedError } from './errors.js';
 import type { FileLockOptions } from './file-lock.js';
 import { withFileLock } from './file-lock.js';
@@ -14,8 +15,6 @@ import { emptyReport } from './report.js';
 import { readReportFile } from './report-file.js';
 import { DEFAULT_REPORT_DIR, reportPath } from './report-path.js';
 import type { usageReports } from './usage-reports.js';
-import type { WarningHandler } from './warnings.js';
-import { defaultWarningHandler } from './warnings.js';
 
 /** Options of {@link ReportWriter}. */
 export interface ReportWriterOptions {

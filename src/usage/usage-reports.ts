@@ -1,7 +1,7 @@
 import type { OperatorFunction, SchedulerLike, Subscription } from 'rxjs';
 import { asyncScheduler, Observable } from 'rxjs';
+import { validateTimeZone } from '../budget/time-zone.js';
 import { InvalidOptionError } from '../errors.js';
-import { validateTimeZone } from './day-key.js';
 import type { UsageEvent } from './events.js';
 import type { UsageState } from './reducer.js';
 import { emptyUsageState, reduceUsage } from './reducer.js';

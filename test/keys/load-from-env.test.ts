@@ -245,7 +245,7 @@ describe('loadKeysFromEnv: duplicates and empty values', () => {
         env: { GEMINI_API_KEY_1: 'dup', GEMINI_API_KEY_2: 'dup' },
       });
       expect(emit).toHaveBeenCalledTimes(1);
-      expect(emit.mock.calls[0]?.[1]).toBe('KeyrelayWarning');
+      expect(emit.mock.calls[0]?.[1]).toEqual({ type: 'KeyrelayWarning' });
       expect(String(emit.mock.calls[0]?.[0])).toContain('GEMINI_API_KEY_2');
     } finally {
       emit.mockRestore();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { dayKeyOf, validateTimeZone } from '../../src/budget/time-zone.js';
 import { InvalidOptionError } from '../../src/errors.js';
-import { dayKeyOf, isDayKey, shiftDayKey, validateTimeZone } from '../../src/usage/day-key.js';
+import { isDayKey, shiftDayKey } from '../../src/usage/day-key.js';
 import { reportId } from '../../src/usage/report.js';
 import { ev, LA, reduceAll } from './helpers.js';
 

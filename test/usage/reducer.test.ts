@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dayKeyOf } from '../../src/usage/day-key.js';
+import { dayKeyOf } from '../../src/budget/time-zone.js';
 import type { UsageEvent } from '../../src/usage/events.js';
 import { mergeReports, subtractReports } from '../../src/usage/merge.js';
 import { emptyUsageState, reduceUsage } from '../../src/usage/reducer.js';
