@@ -25,6 +25,10 @@ import { readGeminiUsage } from './usage.js';
  * Neither SDK retries on its own here: keyrelay's scheduler does.
  * Throws `InvalidOptionError` for invalid options.
  *
+ * `Req` lets requests carry fields of your own (an id, metadata) through to
+ * the results: `geminiProvider<GeminiRequest & { id: string }>()`.
+ * Default: {@link GeminiRequest}.
+ *
  * @example
  * ```ts
  * const gemini = geminiProvider({ sdk: 'genai', model: 'gemini-2.5-flash' });
@@ -33,9 +37,9 @@ import { readGeminiUsage } from './usage.js';
  * geminiProvider({ baseUrl: mock.url, stream: true });
  * ```
  */
-export function geminiProvider(
+export function geminiProvider<Req extends GeminiRequest = GeminiRequest>(
   options: GeminiProviderOptions = {},
-): CallSpec<GeminiRequest, GeminiResponse> {
+): CallSpec<Req, GeminiResponse> {
   const resolved = resolveGeminiOptions(options);
   const transport =
     resolved.sdk === 'genai'
