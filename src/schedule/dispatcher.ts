@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { from, type ObservableInput, type Subscriber, type Subscription } from 'rxjs';
 import { startOfNextDay } from '../budget/index.js';
 import { redactSecrets } from '../keys/index.js';
@@ -88,6 +89,8 @@ export class Dispatcher<Req, Res> {
     this.#settings = settings;
     this.#output = output;
     this.#keyInFlight = new Int32Array(pool.keys.length);
+    // Every call in flight listens to this one signal: no listener limit applies.
+    setMaxListeners(0, this.#abort.signal);
     const groupIndex = new Map<string, number>();
     this.#groupOfKey = new Int32Array(pool.keys.length);
     pool.keys.forEach((key, index) => {
