@@ -55,7 +55,7 @@ export interface Budget {
 export function createBudget(limits: NormalizedLimits, options: BudgetOptions = {}): Budget {
   const timeZone = validateTimeZone(options.timeZone ?? GEMINI_QUOTA_TIME_ZONE, 'timeZone');
   const margin = validateSafetyMargin(options.safetyMarginMs, 'safetyMarginMs');
-  const windows = limits.windows.map((w) => createSlidingWindow(w, margin));
+  const windows = limits.windows.map((w) => createSlidingWindow(w, w.marginMs ?? margin));
   const log = createBucketLog();
   return {
     windows,

@@ -11,6 +11,12 @@ export interface WindowLimit {
   readonly tokens?: number;
   /** The window's length in milliseconds (a positive integer). */
   readonly per: number;
+  /**
+   * The safety margin of this window in ms, instead of the pool's
+   * `safetyMarginMs`. Useful for a short pacing window (e.g. `{ requests: 5,
+   * per: 250, marginMs: 0 }`) next to a long one. Default: the pool's.
+   */
+  readonly marginMs?: number;
 }
 
 /**

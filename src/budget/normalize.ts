@@ -1,5 +1,6 @@
 import { InvalidOptionError } from '../errors.js';
 import type { Limits } from './limits.js';
+import { validateSafetyMargin } from './safety-margin.js';
 
 /** A minute in milliseconds: the length of the RPM and TPM windows. */
 export const MINUTE_MS = 60_000;
@@ -15,6 +16,8 @@ export interface NormalizedWindow {
   readonly tokens?: number;
   /** The window's length in ms (a positive safe integer). */
   readonly per: number;
+  /** This window's own safety margin in ms; absent to use the budget's. */
+  readonly marginMs?: number;
 }
 
 /**
@@ -48,10 +51,16 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function window(requests: number | undefined, tokens: number | undefined, per: number) {
-  const w: { requests?: number; tokens?: number; per: number } = { per };
+function window(
+  requests: number | undefined,
+  tokens: number | undefined,
+  per: number,
+  marginMs?: number,
+) {
+  const w: { requests?: number; tokens?: number; per: number; marginMs?: number } = { per };
   if (requests !== undefined) w.requests = requests;
   if (tokens !== undefined) w.tokens = tokens;
+  if (marginMs !== undefined) w.marginMs = marginMs;
   return w as NormalizedWindow;
 }
 
@@ -104,7 +113,8 @@ export function normalizeLimits(limits: Limits, optionPath = 'limits'): Normaliz
       if (requests === undefined && tokens === undefined) {
         throw new InvalidOptionError(path, 'a window with `requests` or `tokens` (or both)', w);
       }
-      windows.push(window(requests, tokens, per));
+      const marginMs = validateSafetyMargin(w.marginMs, `${path}.marginMs`);
+      windows.push(window(requests, tokens, per, marginMs));
     });
   }
   return rpd === undefined ? { windows } : { windows, requestsPerDay: rpd };

@@ -220,6 +220,24 @@ describe('Budget', () => {
     expect(earliestTake(budget, 0, T0 + 600)).toBe(T0 + 1_500);
   });
 
+  it('gives a window its own margin when it has one, and the budget margin otherwise', () => {
+    const budget = budgetOf(
+      {
+        windows: [
+          { requests: 1, per: 1_000 },
+          { requests: 1, per: 100, marginMs: 0 },
+        ],
+      },
+      200,
+    );
+    admitted(tryTake(budget, 0, T0));
+    // The 1 s window is 1.2 s long; the 100 ms window is exactly 100 ms.
+    expect(earliestTake(budget, 0, T0)).toBe(T0 + 1_200);
+    const pacing = budgetOf({ windows: [{ requests: 1, per: 100, marginMs: 0 }] }, 200);
+    admitted(tryTake(pacing, 0, T0));
+    expect(earliestTake(pacing, 0, T0)).toBe(T0 + 100);
+  });
+
   it('validates its options', () => {
     expect(() => createBudget(normalizeLimits({}), { timeZone: 'Nowhere/Land' })).toThrow(
       InvalidOptionError,

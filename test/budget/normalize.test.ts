@@ -87,6 +87,19 @@ describe('normalizeLimits', () => {
     );
   });
 
+  it('keeps the own margin of a window and rejects a bad one, naming it', () => {
+    expect(normalizeLimits({ windows: [{ requests: 5, per: 250, marginMs: 0 }] }).windows).toEqual([
+      { requests: 5, per: 250, marginMs: 0 },
+    ]);
+    for (const bad of [-1, 1.5, Number.NaN, '10']) {
+      expect(
+        errorOf(() =>
+          normalizeLimits({ windows: [{ requests: 5, per: 250, marginMs: bad as number }] }),
+        ).option,
+      ).toBe('limits.windows[0].marginMs');
+    }
+  });
+
   it('uses the option path it is given', () => {
     expect(errorOf(() => normalizeLimits({ requestsPerMinute: 0 }, 'limits[3]')).option).toBe(
       'limits[3].requestsPerMinute',

@@ -1,0 +1,164 @@
+import { Command, Option } from 'commander';
+import { isKeyrelayError } from '../../errors.js';
+import { KeyPool } from '../../pool/index.js';
+import { geminiProvider } from '../../providers/gemini/index.js';
+import type { CliContext } from '../context.js';
+import { dryRun } from '../dry-run.js';
+import { UsageError } from '../errors.js';
+import { loadKeys } from '../load-keys.js';
+import { OutputLock } from '../output-lock.js';
+import { collect } from '../parse-flags.js';
+import { checkInput, checkOutput, checkReportsDir } from '../paths.js';
+import { RUN_DEFAULTS, type RunFlags, resolveRunConfig } from '../run-config.js';
+import { runJob } from '../run-job.js';
+
+const EXAMPLES = `
+Input: one JSON object per line, {"id": "...", "prompt": "..."} or
+{"id": "...", "request": <a generateContent request body>}; other fields are
+passed through as "metadata"; a line without "id" gets its line number.
+Output: one line per request, in completion order:
+{"id", "ok": true, "text", "usage", "key", "attempts", "model", "metadata"} or
+{"id", "ok": false, "error": {"kind", "message"}, "attempts", "metadata"}.
+
+Limits apply to each quota group (keys of one Google Cloud project, set with
+GEMINI_API_KEY_<n>_PROJECT). None is set by default: pass your tier's, e.g.
+the free tier of gemini-2.0-flash: --rpm 15 --tpm 1000000 --rpd 1500.
+
+Resume: run the same command again. Ids with "ok": true in --out are skipped,
+failed ones are tried again (unless --no-retry-failed). After a crash, a cut
+last line is repaired. Today's usage is read back from the report file, so a
+re-run does not overspend the daily quota.
+
+Exit codes: 0 all succeeded, 1 some failed, 2 usage error (nothing written),
+75 stopped because the daily quota is spent (re-run after the reset),
+130 stopped by SIGINT, 143 by SIGTERM (re-run to resume).
+
+Environment: GEMINI_API_KEY, GEMINI_API_KEY_<n>, GEMINI_API_KEY_<n>_PROJECT
+(also read from --env-file), GEMINI_BASE_URL (for --base-url),
+KEYRELAY_PROGRESS_INTERVAL_MS (ms between plain progress lines, default 5000).
+
+Examples:
+  $ keyrelay run prompts.jsonl --out results.jsonl --rpm 15 --tpm 1000000 --rpd 1500
+  $ keyrelay run prompts.jsonl --out results.jsonl --limit 10/2s --concurrency 8
+  $ cat prompts.jsonl | keyrelay run - --out results.jsonl --quiet
+  $ keyrelay run prompts.jsonl --dry-run --rpm 15 --rpd 1500
+  $ keyrelay run prompts.jsonl --out results.jsonl --base-url http://127.0.0.1:8080
+`;
+
+/** The `keyrelay run` command. */
+export function runCommandDefinition(
+  ctx: CliContext,
+  setExitCode: (code: number) => void,
+): Command {
+  return new Command('run')
+    .summary('run a JSONL file of prompts through the key pool (resumable)')
+    .description(
+      'Sends every request of a JSONL file through the pool of keys, as fast as the budgets allow, appending results to --out.',
+    )
+    .argument('<input>', 'the JSONL input file, or - for standard input')
+    .option('-o, --out <file>', 'the JSONL results file (appended to; re-running resumes)')
+    .option('--model <name>', 'the Gemini model', RUN_DEFAULTS.model)
+    .option('--rpm <n>', 'requests per minute per quota group (default: unlimited)')
+    .option('--tpm <n>', 'input tokens per minute per quota group (default: unlimited)')
+    .option('--rpd <n>', 'requests per day per quota group (default: unlimited)')
+    .option(
+      '--limit <count/duration>',
+      'an extra window per quota group, repeatable: 10/2s (requests) or 50000tokens/1m',
+      collect,
+    )
+    .option('--concurrency <n>', 'most requests in flight at once', RUN_DEFAULTS.concurrency)
+    .option(
+      '--max-attempts <n>',
+      'most attempts of a request failing with 5xx/network errors',
+      RUN_DEFAULTS.maxAttempts,
+    )
+    .addOption(
+      new Option(
+        '--base-url <url>',
+        'the Gemini API base URL (e.g. the local server of `keyrelay mock`)',
+      ).env('GEMINI_BASE_URL'),
+    )
+    .option('--env-file <path>', 'the .env file with the keys', RUN_DEFAULTS.envFile)
+    .option(
+      '--service <name>',
+      'the service: names the key variables and report files',
+      RUN_DEFAULTS.service,
+    )
+    .addOption(
+      new Option('--sdk <sdk>', 'the Gemini SDK')
+        .choices(['generative-ai', 'genai'])
+        .default(RUN_DEFAULTS.sdk),
+    )
+    .option('--reports-dir <dir>', 'where daily usage reports are written', RUN_DEFAULTS.reportsDir)
+    .option(
+      '--time-zone <zone>',
+      "the quota's time zone (its midnight resets the daily quota)",
+      RUN_DEFAULTS.timeZone,
+    )
+    .addOption(
+      new Option(
+        '--on-daily-exhaustion <mode>',
+        'when the daily quota is spent: stop (save and exit; re-run resumes) or wait for the reset',
+      )
+        .choices(['stop', 'wait'])
+        .default(RUN_DEFAULTS.onDailyExhaustion),
+    )
+    .option(
+      '--dry-run',
+      'count requests and estimated tokens, print the time and days of quota needed; send nothing',
+    )
+    .option('--no-retry-failed', 'on resume, keep failed results instead of trying them again')
+    .option('-q, --quiet', 'print only the final summary')
+    .option(
+      '--shutdown-timeout <duration>',
+      'on SIGINT/SIGTERM, how long to wait for requests in flight',
+      RUN_DEFAULTS.shutdownTimeout,
+    )
+    .option(
+      '--request-timeout <duration>',
+      'time limit of one attempt (then retried as transient)',
+      RUN_DEFAULTS.requestTimeout,
+    )
+    .addHelpText('after', EXAMPLES)
+    .action(async (input: string, flags: RunFlags) => {
+      setExitCode(await runCommand(input, flags, ctx));
+    });
+}
+
+/**
+ * `keyrelay run`: validates everything (nothing is written when a flag,
+ * the input, the output directory or the keys are wrong), then runs the job.
+ *
+ * @returns the exit code.
+ * @throws {@link UsageError} for a usage error (exit code 2).
+ */
+export async function runCommand(input: string, flags: RunFlags, ctx: CliContext): Promise<number> {
+  const config = resolveRunConfig(input, flags);
+  checkInput(config.input);
+  if (config.dryRun) return dryRun(config, ctx);
+  const out = config.out!;
+  checkOutput(out, config.input);
+  checkReportsDir(config.reportsDir);
+  const { keys } = loadKeys(config.service, config.envFile, ctx);
+  let pool: KeyPool;
+  let provider: ReturnType<typeof geminiProvider>;
+  try {
+    pool = new KeyPool(config.service, keys, { limits: config.limits, timeZone: config.timeZone });
+    provider = geminiProvider({
+      sdk: config.sdk,
+      model: config.model,
+      timeoutMs: config.requestTimeoutMs,
+      ...(config.baseUrl === undefined ? {} : { baseUrl: config.baseUrl }),
+    });
+  } catch (error) {
+    if (isKeyrelayError(error)) throw new UsageError(error.message, { cause: error });
+    throw error;
+  }
+  const lock = OutputLock.acquire(out);
+  try {
+    return await runJob(config, out, pool, provider, lock, ctx);
+  } finally {
+    lock.release();
+    pool.close();
+  }
+}
