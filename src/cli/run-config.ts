@@ -15,6 +15,8 @@ export interface RunFlags {
   readonly concurrency?: string;
   readonly maxAttempts?: string;
   readonly baseUrl?: string;
+  readonly redis?: string;
+  readonly safetyMargin?: string;
   readonly envFile?: string;
   readonly service?: string;
   readonly sdk?: string;
@@ -52,6 +54,10 @@ export interface RunConfig {
   readonly concurrency: number;
   readonly maxAttempts: number;
   readonly baseUrl: string | undefined;
+  /** A Redis URL whose store the budgets are shared through; `undefined` for in memory. */
+  readonly redisUrl: string | undefined;
+  /** Extra ms per sliding window (the server counts arrivals); `undefined` for the default. */
+  readonly safetyMarginMs: number | undefined;
   readonly envFile: string;
   readonly service: string;
   readonly sdk: GeminiSdk;
@@ -120,6 +126,8 @@ export function resolveRunConfig(input: string, flags: RunFlags): RunConfig {
   }
   const baseUrl =
     flags.baseUrl === undefined || flags.baseUrl === '' ? undefined : checkUrl(flags.baseUrl);
+  const redisUrl =
+    flags.redis === undefined || flags.redis === '' ? undefined : checkRedisUrl(flags.redis);
   return {
     input,
     out: flags.out,
@@ -128,6 +136,11 @@ export function resolveRunConfig(input: string, flags: RunFlags): RunConfig {
     concurrency: parseCount('--concurrency', flags.concurrency ?? RUN_DEFAULTS.concurrency, '8'),
     maxAttempts: parseCount('--max-attempts', flags.maxAttempts ?? RUN_DEFAULTS.maxAttempts, '5'),
     baseUrl,
+    redisUrl,
+    safetyMarginMs:
+      flags.safetyMargin === undefined
+        ? undefined
+        : parseDuration('--safety-margin', flags.safetyMargin, true),
     envFile: flags.envFile ?? RUN_DEFAULTS.envFile,
     service,
     sdk,
@@ -147,6 +160,19 @@ export function resolveRunConfig(input: string, flags: RunFlags): RunConfig {
       flags.requestTimeout ?? RUN_DEFAULTS.requestTimeout,
     ),
   };
+}
+
+function checkRedisUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'redis:' || url.protocol === 'rediss:') return value;
+  } catch {
+    // fall through
+  }
+  throw new UsageError(
+    'Invalid value for --redis (or KEYRELAY_REDIS_URL): expected a Redis URL such as redis://127.0.0.1:6379.',
+    { flag: '--redis' },
+  );
 }
 
 function checkUrl(value: string): string {

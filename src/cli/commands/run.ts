@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { isKeyrelayError } from '../../errors.js';
 import { KeyPool } from '../../pool/index.js';
 import { geminiProvider } from '../../providers/gemini/index.js';
+import { RedisStore } from '../../store/index.js';
 import type { CliContext } from '../context.js';
 import { dryRun } from '../dry-run.js';
 import { UsageError } from '../errors.js';
@@ -9,7 +10,7 @@ import { loadKeys } from '../load-keys.js';
 import { OutputLock } from '../output-lock.js';
 import { collect } from '../parse-flags.js';
 import { checkInput, checkOutput, checkReportsDir } from '../paths.js';
-import { RUN_DEFAULTS, type RunFlags, resolveRunConfig } from '../run-config.js';
+import { RUN_DEFAULTS, type RunConfig, type RunFlags, resolveRunConfig } from '../run-config.js';
 import { runJob } from '../run-job.js';
 
 const EXAMPLES = `
@@ -34,7 +35,7 @@ Exit codes: 0 all succeeded, 1 some failed, 2 usage error (nothing written),
 130 stopped by SIGINT, 143 by SIGTERM (re-run to resume).
 
 Environment: GEMINI_API_KEY, GEMINI_API_KEY_<n>, GEMINI_API_KEY_<n>_PROJECT
-(also read from --env-file), GEMINI_BASE_URL (for --base-url),
+(also read from --env-file), GEMINI_BASE_URL (for --base-url), KEYRELAY_REDIS_URL (for --redis),
 KEYRELAY_PROGRESS_INTERVAL_MS (ms between plain progress lines, default 5000).
 
 Examples:
@@ -66,6 +67,10 @@ export function runCommandDefinition(
       'an extra window per quota group, repeatable: 10/2s (requests) or 50000tokens/1m',
       collect,
     )
+    .option(
+      '--safety-margin <duration>',
+      'added to every window, because the server counts arrival times (default: 2% of the window, at most 1s)',
+    )
     .option('--concurrency <n>', 'most requests in flight at once', RUN_DEFAULTS.concurrency)
     .option(
       '--max-attempts <n>',
@@ -77,6 +82,12 @@ export function runCommandDefinition(
         '--base-url <url>',
         'the Gemini API base URL (e.g. the local server of `keyrelay mock`)',
       ).env('GEMINI_BASE_URL'),
+    )
+    .addOption(
+      new Option(
+        '--redis <url>',
+        'share budgets, cooldowns and disabled keys with other workers through Redis',
+      ).env('KEYRELAY_REDIS_URL'),
     )
     .option('--env-file <path>', 'the .env file with the keys', RUN_DEFAULTS.envFile)
     .option(
@@ -142,8 +153,21 @@ export async function runCommand(input: string, flags: RunFlags, ctx: CliContext
   const { keys } = loadKeys(config.service, config.envFile, ctx);
   let pool: KeyPool;
   let provider: ReturnType<typeof geminiProvider>;
+  const store = config.redisUrl === undefined ? undefined : await connectStore(config);
   try {
-    pool = new KeyPool(config.service, keys, { limits: config.limits, timeZone: config.timeZone });
+    pool = new KeyPool(
+      config.service,
+      keys,
+      store === undefined
+        ? {
+            limits: config.limits,
+            timeZone: config.timeZone,
+            ...(config.safetyMarginMs === undefined
+              ? {}
+              : { safetyMarginMs: config.safetyMarginMs }),
+          }
+        : { store },
+    );
     provider = geminiProvider({
       sdk: config.sdk,
       model: config.model,
@@ -151,6 +175,7 @@ export async function runCommand(input: string, flags: RunFlags, ctx: CliContext
       ...(config.baseUrl === undefined ? {} : { baseUrl: config.baseUrl }),
     });
   } catch (error) {
+    await store?.close();
     if (isKeyrelayError(error)) throw new UsageError(error.message, { cause: error });
     throw error;
   }
@@ -160,5 +185,24 @@ export async function runCommand(input: string, flags: RunFlags, ctx: CliContext
   } finally {
     lock.release();
     pool.close();
+    await store?.close();
+  }
+}
+
+/** Connects the shared store of `--redis`; an unreachable Redis is a usage error naming the fix. */
+async function connectStore(config: RunConfig): Promise<RedisStore> {
+  try {
+    return await RedisStore.connect(config.redisUrl!, {
+      limits: config.limits,
+      timeZone: config.timeZone,
+      service: config.service,
+      ...(config.safetyMarginMs === undefined ? {} : { safetyMarginMs: config.safetyMarginMs }),
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new UsageError(
+      `Could not use the Redis store of --redis (or KEYRELAY_REDIS_URL): ${reason} Start Redis, fix the URL, or leave --redis out to keep budgets in memory.`,
+      { flag: '--redis' },
+    );
   }
 }
