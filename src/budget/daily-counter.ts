@@ -40,14 +40,26 @@ export function createDailyCounter(
 }
 
 /**
+ * The bounds of the day last computed per time zone: every counter of one
+ * zone rolls over to the same day, so one `Intl` computation serves them all
+ * (a pool of 1,000 keys creates 1,000 counters).
+ */
+const lastDayByZone = new Map<string, { readonly start: number; readonly end: number }>();
+
+/**
  * Move the counter to the day that contains `now` when `now` has reached the
  * end of the counted day. Never moves back: a `now` before the counted day
  * (a clock that stepped back) keeps counting on the counted day.
  */
 export function rollDay(c: DailyCounter, now: number): void {
   if (now < c.dayEnd) return;
-  c.dayStart = startOfDay(now, c.timeZone);
-  c.dayEnd = startOfNextDay(now, c.timeZone);
+  let day = lastDayByZone.get(c.timeZone);
+  if (day === undefined || now < day.start || now >= day.end) {
+    day = { start: startOfDay(now, c.timeZone), end: startOfNextDay(now, c.timeZone) };
+    lastDayByZone.set(c.timeZone, day);
+  }
+  c.dayStart = day.start;
+  c.dayEnd = day.end;
   c.requests = 0;
   c.tokens = 0;
 }

@@ -93,6 +93,9 @@ function startOfLocalDate(year: number, month: number, day: number, timeZone: st
   return hi;
 }
 
+/** Zone names already validated, with their canonical names (building a formatter is slow). */
+const canonicalZones = new Map<string, string>();
+
 /**
  * Check that `timeZone` names an IANA time zone this runtime knows, and
  * return its canonical name (e.g. `'utc'` gives `'UTC'`).
@@ -101,12 +104,16 @@ function startOfLocalDate(year: number, month: number, day: number, timeZone: st
  * @throws {@link InvalidOptionError} naming `optionPath` when the zone is unknown or not a string.
  */
 export function validateTimeZone(timeZone: unknown, optionPath = 'timeZone'): string {
+  const known = typeof timeZone === 'string' ? canonicalZones.get(timeZone) : undefined;
+  if (known !== undefined) return known;
   const expected = 'an IANA time zone name such as "America/Los_Angeles", "Europe/Berlin" or "UTC"';
   if (typeof timeZone !== 'string' || timeZone === '') {
     throw new InvalidOptionError(optionPath, expected, timeZone);
   }
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
+    const canonical = new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
+    canonicalZones.set(timeZone, canonical);
+    return canonical;
   } catch {
     throw new InvalidOptionError(optionPath, expected, timeZone);
   }

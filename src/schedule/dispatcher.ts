@@ -3,7 +3,13 @@ import { from, type ObservableInput, type Subscriber, type Subscription } from '
 import { startOfNextDay } from '../budget/index.js';
 import { redactSecrets } from '../keys/index.js';
 import type { KeyPool } from '../pool/key-pool.js';
-import type { FirstAdmission, QuotaTarget, Ticket } from '../store/types.js';
+import type {
+  FirstAdmission,
+  LocalBudgetStore,
+  QuotaTarget,
+  RefusalReason,
+  Ticket,
+} from '../store/types.js';
 import type { UsageEvent, UsageEventBase } from '../usage/events.js';
 import { backoffDelay } from './backoff.js';
 import { Deque } from './deque.js';
@@ -65,6 +71,8 @@ export class Dispatcher<Req, Res> {
   readonly #candidateKeys: number[] = [];
   readonly #groupSeenAt: Int32Array;
   #pickEpoch = 0;
+  /** Why each group refused, in the current pick (reused). */
+  readonly #refusals: RefusalReason[] = [];
   /** Per `group\0model`: the end of the latest cooldown or park announced, to announce resumption once. */
   readonly #held = new Map<string, number>();
   #storeRetryMs = STORE_RETRY_MIN_MS;
@@ -171,7 +179,7 @@ export class Dispatcher<Req, Res> {
    * earliest moment something else could. Re-entrant calls (a call that
    * answers synchronously) loop here instead of recursing.
    */
-  pump(): void {
+  pump(knownNow?: number): void {
     if (this.#closed) return;
     if (this.#pumping) {
       this.#pumpAgain = true;
@@ -182,7 +190,8 @@ export class Dispatcher<Req, Res> {
     try {
       do {
         this.#pumpAgain = false;
-        wakeAt = this.#dispatchReady();
+        wakeAt = this.#dispatchReady(knownNow ?? this.#settings.scheduler.now());
+        knownNow = undefined;
         if (this.#closed) return;
         if (
           !this.#sourceDone &&
@@ -207,8 +216,7 @@ export class Dispatcher<Req, Res> {
   }
 
   /** One pass over the lanes; returns when the timer should next fire. */
-  #dispatchReady(): number {
-    const now = this.#settings.scheduler.now();
+  #dispatchReady(now: number): number {
     let wakeAt = this.#releaseDelayed(now);
     for (const lane of this.#lanes.values()) {
       if (lane.acquiring) continue;
@@ -235,6 +243,7 @@ export class Dispatcher<Req, Res> {
    */
   #admitHead(lane: Lane<Req>, now: number): number | undefined {
     const entry = lane.queue.peek()!;
+    if (this.#pool.store.answersAtOnce === true) return this.#admitLocally(lane, entry, now);
     const candidates = this.#collectCandidates(entry.model);
     if (candidates < 0) return undefined;
     if (candidates === 0) return Number.POSITIVE_INFINITY;
@@ -311,25 +320,82 @@ export class Dispatcher<Req, Res> {
       this.#candidateKeys.push(index);
     }
     if (usable === 0) {
-      this.#fail(
-        new AllKeysDisabledError(
-          this.#pool.service,
-          keys.map((key) => ({
-            name: key.name,
-            reason: store.disabledReason(key.name) ?? 'disabled',
-          })),
-        ),
-      );
+      this.#failAllDisabled();
       return -1;
     }
     return this.#candidateTargets.length;
   }
 
   /**
-   * Acts on the store's answer: dispatches on the admitting group's key, or
-   * fails the request for good (too large for every window; the day spent
-   * with `onDailyExhaustion: 'fail'`). Returns `undefined` when the request
-   * was dispatched or failed, else when it could go.
+   * For a store that answers at once: walks the keys round-robin from the
+   * pool's cursor and takes budget on the first usable key's group that
+   * admits the request, so an admitted request costs one store call, not a
+   * walk over every key. Same answers as `acquireFirst` over the candidates.
+   */
+  #admitLocally(lane: Lane<Req>, entry: Entry<Req>, now: number): number | undefined {
+    const keys = this.#pool.keys;
+    const count = keys.length;
+    const store = this.#pool.store as LocalBudgetStore;
+    const targets = this.#targets.get(entry.model) ?? this.#targetsFor(entry.model);
+    const epoch = ++this.#pickEpoch;
+    const start = this.#pool.cursor % count;
+    const reasons = this.#refusals;
+    let refused = 0;
+    let retryAt = Number.POSITIVE_INFINITY;
+    let usable = 0;
+    for (let step = 0; step < count; step++) {
+      let index = start + step;
+      if (index >= count) index -= count;
+      if (store.disabledReason(keys[index]!.name) !== undefined) continue;
+      usable++;
+      if (this.#keyInFlight[index]! >= this.#settings.concurrencyPerKey) continue;
+      const group = this.#groupOfKey[index]!;
+      if (this.#groupSeenAt[group] === epoch) continue;
+      this.#groupSeenAt[group] = epoch;
+      const admission = store.tryAcquire(targets[group]!, entry.tokens, now);
+      if (admission.ok) {
+        lane.queue.shift();
+        this.#queued--;
+        this.#pool.advanceCursor(index);
+        this.#dispatch(entry, index, admission.ticket, now);
+        return undefined;
+      }
+      reasons[refused++] = admission.reason;
+      if (admission.retryAt < retryAt) retryAt = admission.retryAt;
+    }
+    if (usable === 0) {
+      this.#failAllDisabled();
+      return undefined;
+    }
+    if (refused === 0) return Number.POSITIVE_INFINITY;
+    reasons.length = refused;
+    lane.queue.shift();
+    this.#queued--;
+    const next = this.#settleRefusal(entry, retryAt, reasons, refused, now);
+    if (next !== undefined) {
+      lane.queue.unshift(entry);
+      this.#queued++;
+    }
+    return next;
+  }
+
+  #failAllDisabled(): void {
+    const store = this.#pool.store;
+    this.#fail(
+      new AllKeysDisabledError(
+        this.#pool.service,
+        this.#pool.keys.map((key) => ({
+          name: key.name,
+          reason: store.disabledReason(key.name) ?? 'disabled',
+        })),
+      ),
+    );
+  }
+
+  /**
+   * Acts on a shared store's answer: dispatches on the admitting group's key,
+   * or handles the refusal. Returns `undefined` when the request was
+   * dispatched or failed for good, else when it could go.
    */
   #settleAdmission(
     entry: Entry<Req>,
@@ -337,15 +403,30 @@ export class Dispatcher<Req, Res> {
     keys: readonly number[],
     now: number,
   ): number | undefined {
-    if (admission.ok) {
-      const keyIndex = keys[admission.index]!;
-      this.#pool.advanceCursor(keyIndex);
-      this.#dispatch(entry, keyIndex, admission.ticket, now);
-      return undefined;
-    }
-    const busyKeysLeftOut = keys.length < this.#usableGroupCount();
-    const reasons = admission.reasons;
-    if (!busyKeysLeftOut && reasons.every((reason) => reason === 'never')) {
+    if (!admission.ok)
+      return this.#settleRefusal(entry, admission.retryAt, admission.reasons, keys.length, now);
+    const keyIndex = keys[admission.index]!;
+    this.#pool.advanceCursor(keyIndex);
+    this.#dispatch(entry, keyIndex, admission.ticket, now);
+    return undefined;
+  }
+
+  /**
+   * Every asked group refused: fails the request for good when it can never
+   * go (too large for every window) or the day is spent with
+   * `onDailyExhaustion: 'fail'`, and returns `undefined`; else returns when it
+   * could go. Groups left out for being busy (per-key concurrency) may still
+   * take it, so they rule out both verdicts.
+   */
+  #settleRefusal(
+    entry: Entry<Req>,
+    retryAt: number,
+    reasons: readonly RefusalReason[],
+    groupsAsked: number,
+    now: number,
+  ): number | undefined {
+    const everyGroupAsked = groupsAsked >= this.#usableGroupCount();
+    if (everyGroupAsked && reasons.every((reason) => reason === 'never')) {
       this.#finalFailure(
         entry,
         'too_large',
@@ -355,19 +436,19 @@ export class Dispatcher<Req, Res> {
     }
     if (
       this.#settings.onDailyExhaustion === 'fail' &&
-      !busyKeysLeftOut &&
-      admission.retryAt > now &&
+      everyGroupAsked &&
+      retryAt > now &&
       reasons.every((reason) => reason === 'daily' || reason === 'parked')
     ) {
       const zone = this.#pool.timeZone;
       this.#finalFailure(
         entry,
         'daily_quota_exhausted',
-        `The daily quota of every usable key for ${entry.model} is spent; it resets at ${formatInZone(admission.retryAt, zone)} ${zone}. Run again after that to go on.`,
+        `The daily quota of every usable key for ${entry.model} is spent; it resets at ${formatInZone(retryAt, zone)} ${zone}. Run again after that to go on.`,
       );
       return undefined;
     }
-    return admission.retryAt;
+    return retryAt;
   }
 
   /** How many quota groups have a usable (not disabled) key. */
@@ -397,7 +478,11 @@ export class Dispatcher<Req, Res> {
       }
       this.#emit({
         type: 'dispatched',
-        ...this.#eventBase(key.name, key.group, entry.model, now),
+        service: this.#pool.service,
+        key: key.name,
+        group: key.group,
+        model: entry.model,
+        at: now,
         attempt: entry.attempts,
         estimatedTokens: entry.tokens,
       });
@@ -472,7 +557,11 @@ export class Dispatcher<Req, Res> {
       const outputTokens = usage?.outputTokens ?? 0;
       this.#emit({
         type: 'succeeded',
-        ...this.#eventBase(key.name, key.group, entry.model, now),
+        service: this.#pool.service,
+        key: key.name,
+        group: key.group,
+        model: entry.model,
+        at: now,
         inputTokens,
         outputTokens,
         latencyMs: now - startedAt,
@@ -491,7 +580,7 @@ export class Dispatcher<Req, Res> {
       finishedAt: now,
       ...(usage === undefined ? {} : { usage }),
     });
-    this.#afterSettle();
+    this.#afterSettle(now);
   }
 
   #attemptFailed(entry: Entry<Req>, keyIndex: number, error: unknown, startedAt: number): void {
@@ -554,7 +643,7 @@ export class Dispatcher<Req, Res> {
         this.#insertDelayed(entry);
       }
     }
-    this.#afterSettle();
+    this.#afterSettle(now);
   }
 
   /** A 429: cool the key's quota group for the server's delay, or park it until the next day. */
@@ -592,10 +681,10 @@ export class Dispatcher<Req, Res> {
     }
   }
 
-  /** A request settled: shared-store lanes may ask again at once (budget or a key may have freed up). */
-  #afterSettle(): void {
+  /** A request settled at `now`: shared-store lanes may ask again at once (budget or a key may have freed up). */
+  #afterSettle(now: number): void {
     for (const lane of this.#lanes.values()) lane.notBefore = 0;
-    this.pump();
+    this.pump(now);
   }
 
   #finalFailure(

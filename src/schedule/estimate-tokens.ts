@@ -16,9 +16,13 @@ function countTextCharacters(value: unknown, depth: number): number {
     for (const item of value) total += countTextCharacters(item, depth + 1);
     return total;
   }
-  for (const [name, item] of Object.entries(value)) {
-    if (name === 'model' || typeof item === 'function') continue;
-    total += countTextCharacters(item, depth + 1);
+  const record = value as Record<string, unknown>;
+  for (const name in record) {
+    if (name === 'model' || !Object.hasOwn(record, name)) continue;
+    const item = record[name];
+    if (typeof item === 'string') total += item.length;
+    else if (typeof item === 'object' && item !== null)
+      total += countTextCharacters(item, depth + 1);
   }
   return total;
 }

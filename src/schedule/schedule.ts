@@ -76,9 +76,9 @@ export function schedule<Req, Res>(
           (step) => {
             pulling = false;
             if (dispatcher.closed) return;
+            // Both pump, which pulls again while the read-ahead has room.
             if (step.done === true) dispatcher.sourceComplete();
             else dispatcher.enqueue(step.value);
-            dispatcher.pump();
           },
           (error: unknown) => {
             pulling = false;

@@ -71,6 +71,8 @@ function checkCount(value: unknown, optionPath: string): number {
 export class MemoryStore implements LocalBudgetStore {
   /** The IANA time zone of the daily limits (canonical name). */
   readonly timeZone: string;
+  /** Every answer is immediate. */
+  readonly answersAtOnce = true as const;
   readonly #rules: NormalizedRules;
   readonly #safetyMarginMs: number | undefined;
   readonly #targets = new Map<string, Map<string, TargetState>>();

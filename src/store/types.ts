@@ -83,6 +83,13 @@ export interface BudgetStore {
   /** The IANA time zone whose calendar day is the quota's day. */
   readonly timeZone: string;
   /**
+   * True when every method answers at once, never with a promise: the
+   * scheduler then asks group by group as it walks the keys (one call for an
+   * admitted request) instead of one `acquireFirst` over every group.
+   * Default: `false`.
+   */
+  readonly answersAtOnce?: boolean;
+  /**
    * Takes budget for one request on the first of `targets` (in order) that
    * admits it, checking holds, windows and the day's quota in one atomic
    * step; or says when the earliest of them could.
@@ -118,6 +125,7 @@ export interface BudgetStore {
 
 /** A store in this process's memory: every answer is immediate. */
 export interface LocalBudgetStore extends BudgetStore {
+  readonly answersAtOnce: true;
   acquireFirst(targets: readonly QuotaTarget[], tokens: number, now: number): FirstAdmission;
   tryAcquire(target: QuotaTarget, tokens: number, now: number): Admission;
   reconcile(ticket: Ticket, actualTokens: number, now: number): void;
