@@ -1,21 +1,11 @@
+import { formatInZone } from '../schedule/format-time.js';
+
 /**
  * `at` as `YYYY-MM-DD HH:mm:ss` in `timeZone`, plus how far it is from `now`,
  * for error messages: `'2026-03-09 00:00:00 America/Los_Angeles (in 5 h 3 min)'`.
  */
 export function describeMoment(at: number, now: number, timeZone: string): string {
-  const local = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  })
-    .format(at)
-    .replace(',', '');
-  return `${local} ${timeZone} (in ${describeDuration(at - now)})`;
+  return `${formatInZone(at, timeZone, true)} ${timeZone} (in ${describeDuration(at - now)})`;
 }
 
 /** A duration in ms as `'850 ms'`, `'3.2 s'`, `'4 min 5 s'` or `'5 h 3 min'`. */

@@ -1,5 +1,6 @@
 import type { AttemptFailure } from './failure.js';
 
+/** Error codes of Node's sockets, DNS and undici that mean "the network failed". */
 const NETWORK_CODES = new Set([
   'ECONNRESET',
   'ECONNREFUSED',
@@ -10,7 +11,10 @@ const NETWORK_CODES = new Set([
   'ENOTFOUND',
   'EHOSTUNREACH',
   'ENETUNREACH',
+  'ENETDOWN',
   'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_ABORTED',
   'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
@@ -40,13 +44,24 @@ export function classifyGenericError(error: unknown): AttemptFailure {
   return { kind: 'permanent', message };
 }
 
-/** True for aborts, time-outs and network failures (also when wrapped in `cause`). */
+/**
+ * True for aborts, time-outs and network failures: a `name` of `AbortError`
+ * or `TimeoutError`, a socket, DNS or undici error `code`, or `TypeError:
+ * fetch failed` / `terminated` / `network error`; also when wrapped in `cause`.
+ */
 export function isNetworkError(error: unknown, depth = 0): boolean {
-  if (!isRecord(error) || depth > 4) return false;
-  if (error.name === 'AbortError' || error.name === 'TimeoutError') return true;
+  if (!isRecord(error) || depth > 5) return false;
+  if (isAbortError(error)) return true;
   if (typeof error.code === 'string' && NETWORK_CODES.has(error.code)) return true;
-  if (error instanceof TypeError && /fetch failed|network/i.test(error.message)) return true;
+  if (error instanceof TypeError && /^(fetch failed|terminated|network error)/i.test(error.message))
+    return true;
   return isNetworkError(error.cause, depth + 1);
+}
+
+/** True for an error named `AbortError` or `TimeoutError` (an aborted or timed-out call). */
+export function isAbortError(error: unknown): boolean {
+  if (!isRecord(error)) return false;
+  return error.name === 'AbortError' || error.name === 'TimeoutError';
 }
 
 function isAttemptFailureKind(value: unknown): boolean {

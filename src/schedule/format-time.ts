@@ -1,8 +1,12 @@
 const formats = new Map<string, Intl.DateTimeFormat>();
 
-/** `YYYY-MM-DD HH:mm` of a moment in an IANA time zone, for messages. */
-export function formatInZone(at: number, timeZone: string): string {
-  let format = formats.get(timeZone);
+/**
+ * `YYYY-MM-DD HH:mm` (or `HH:mm:ss` with `withSeconds`) of a moment in an
+ * IANA time zone, for messages. Formatters are cached per zone.
+ */
+export function formatInZone(at: number, timeZone: string, withSeconds = false): string {
+  const id = `${timeZone}\0${withSeconds}`;
+  let format = formats.get(id);
   if (format === undefined) {
     format = new Intl.DateTimeFormat('en-CA', {
       timeZone,
@@ -11,9 +15,10 @@ export function formatInZone(at: number, timeZone: string): string {
       day: '2-digit',
       hour: '2-digit',
       minute: '2-digit',
+      ...(withSeconds ? { second: '2-digit' as const } : {}),
       hourCycle: 'h23',
     });
-    formats.set(timeZone, format);
+    formats.set(id, format);
   }
   return format.format(at).replace(',', '');
 }

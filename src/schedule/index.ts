@@ -1,5 +1,5 @@
 export type { BackoffOptions } from './backoff.js';
-export { classifyGenericError, isNetworkError } from './classify-generic.js';
+export { classifyGenericError, isAbortError, isNetworkError } from './classify-generic.js';
 export { AllKeysDisabledError, EmptyPoolError } from './errors.js';
 export { estimateTokens } from './estimate-tokens.js';
 export type { AttemptFailure, AttemptFailureKind, FailureKind } from './failure.js';

@@ -4,6 +4,7 @@ import {
   GoogleGenerativeAIFetchError,
   GoogleGenerativeAIRequestInputError,
 } from '@google/generative-ai';
+import { isAbortError, isNetworkError } from '../../schedule/classify-generic.js';
 import type { AttemptFailure } from '../../schedule/failure.js';
 import {
   asDetails,
@@ -21,26 +22,6 @@ import {
   InvalidGeminiRequestError,
 } from './errors.js';
 import { secretFree } from './secret-free.js';
-
-/** Error codes of Node's sockets, DNS and undici that mean "the network failed". */
-const NETWORK_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-  'UND_ERR_ABORTED',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-]);
 
 /**
  * The Gemini provider's `classifyError`, for errors of both SDKs
@@ -79,7 +60,7 @@ function classify(error: unknown): AttemptFailure {
   }
   const status = httpStatusOf(error);
   if (status !== undefined) return classifyHttp(status, httpBodyOf(error as HttpError, status));
-  if (error instanceof GoogleGenerativeAIAbortError || isAbort(error)) {
+  if (error instanceof GoogleGenerativeAIAbortError || isAbortError(error)) {
     return { kind: 'transient', message: 'Gemini request aborted or timed out.' };
   }
   if (isNetworkError(error)) {
@@ -187,28 +168,6 @@ function classifyGenerativeAiOther(error: GoogleGenerativeAIError): AttemptFailu
     error instanceof GoogleGenerativeAIRequestInputError ? 'invalid request' : 'bad response';
   const detail = text.replace(/^\[GoogleGenerativeAI Error\]: /, '');
   return { kind: 'permanent', message: secretFree(`Gemini ${kind}: ${detail}`) };
-}
-
-function isAbort(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const name = (error as { name?: unknown }).name;
-  return name === 'AbortError' || name === 'TimeoutError';
-}
-
-/** True for `TypeError: fetch failed`/`terminated` and network error codes, also in `cause`. */
-function isNetworkError(error: unknown, depth = 0): boolean {
-  if (typeof error !== 'object' || error === null || depth > 5) return false;
-  const { code, cause, message } = error as { code?: unknown; cause?: unknown; message?: unknown };
-  if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
-  if (
-    error instanceof TypeError &&
-    typeof message === 'string' &&
-    /^(fetch failed|terminated|network error)/i.test(message)
-  ) {
-    return true;
-  }
-  if (isAbort(error) && depth > 0) return true;
-  return isNetworkError(cause, depth + 1);
 }
 
 /** `Name: message` of an error and of its causes' codes, one line, secret-free. */
