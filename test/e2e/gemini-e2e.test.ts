@@ -150,4 +150,40 @@ describe('end to end: schedule() + the real SDKs + the local Gemini server', () 
       expect(after).toEqual([]);
     }
   });
+
+  it('streams through the scheduler: a 429 before the first chunk is retried, usage counted at the end', async () => {
+    server = await startMockGemini({ keys: KEYS });
+    server.injectNext({ kind: 'rate_limited_rpm', retryDelayMs: 20 });
+    const pool = poolFor(KEYS, {});
+    const events: UsageEvent[] = [];
+    pool.usage$.subscribe((event) => events.push(event));
+    const chunks: string[] = [];
+    const request: Request = {
+      id: 1,
+      prompt: 'Tell me a long story about keys',
+      onChunk: (text) => chunks.push(text),
+    };
+    for (const sdk of ['generative-ai', 'genai'] as const) {
+      chunks.length = 0;
+      const [result] = await firstValueFrom(
+        from([request]).pipe(
+          schedule(pool, geminiProvider<Request>({ sdk, baseUrl: server.url, stream: true })),
+          toArray(),
+        ),
+      );
+      expect(result?.ok).toBe(true);
+      if (!result?.ok) continue;
+      expect(chunks.length).toBeGreaterThan(1);
+      expect(chunks.join('')).toBe(result.value.text);
+      expect(result.usage?.inputTokens).toBeGreaterThan(0);
+      expect(result.usage?.outputTokens).toBeGreaterThan(0);
+    }
+    expect(events.filter((event) => event.type === 'rate_limited')).toHaveLength(1);
+    const succeeded = events.filter((event) => event.type === 'succeeded');
+    expect(succeeded).toHaveLength(2);
+    expect(succeeded.every((event) => event.type === 'succeeded' && event.outputTokens > 0)).toBe(
+      true,
+    );
+    expect(server.log.filter((entry) => entry.method === 'streamGenerateContent')).toHaveLength(3);
+  });
 });
