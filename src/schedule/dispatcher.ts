@@ -683,7 +683,9 @@ export class Dispatcher<Req, Res> {
 
   /** A request settled at `now`: shared-store lanes may ask again at once (budget or a key may have freed up). */
   #afterSettle(now: number): void {
-    for (const lane of this.#lanes.values()) lane.notBefore = 0;
+    if (this.#pool.store.answersAtOnce !== true) {
+      for (const lane of this.#lanes.values()) lane.notBefore = 0;
+    }
     this.pump(now);
   }
 
