@@ -13,12 +13,12 @@ import type {
 import type { UsageEvent, UsageEventBase } from '../usage/events.js';
 import { backoffDelay } from './backoff.js';
 import { Deque } from './deque.js';
-import { type Entry, type Lane, newEntry } from './entry.js';
+import { type Entry, keysTriedOf, type Lane, newEntry, recordAttemptKey } from './entry.js';
 import { AllKeysDisabledError, EmptyPoolError } from './errors.js';
 import { type AttemptFailure, type FailureKind, RequestFailedError } from './failure.js';
 import { formatInZone } from './format-time.js';
 import type { ResolvedScheduleSettings } from './options.js';
-import type { CallFn, ScheduleResult, TokenUsage } from './types.js';
+import type { CallFn, ScheduleResult, SuccessResult, TokenUsage } from './types.js';
 
 /** The call and the hooks the dispatcher needs, every default filled in. */
 export interface ResolvedCallSpec<Req, Res> {
@@ -469,7 +469,7 @@ export class Dispatcher<Req, Res> {
   #dispatch(entry: Entry<Req>, keyIndex: number, ticket: Ticket, now: number): void {
     const key = this.#pool.keys[keyIndex]!;
     entry.attempts++;
-    entry.keysTried.push(key.name);
+    recordAttemptKey(entry, key.name);
     this.#inFlight++;
     this.#keyInFlight[keyIndex]!++;
     if (this.#pool.observed) {
@@ -568,7 +568,7 @@ export class Dispatcher<Req, Res> {
         cost: inputTokens + outputTokens,
       });
     }
-    this.#output.next({
+    const result: { -readonly [K in keyof SuccessResult<Req, Res>]: SuccessResult<Req, Res>[K] } = {
       ok: true,
       request: entry.request,
       value,
@@ -578,8 +578,9 @@ export class Dispatcher<Req, Res> {
       attempts: entry.attempts,
       startedAt,
       finishedAt: now,
-      ...(usage === undefined ? {} : { usage }),
-    });
+    };
+    if (usage !== undefined) result.usage = usage;
+    this.#output.next(result);
     this.#afterSettle(now);
   }
 
@@ -727,7 +728,7 @@ export class Dispatcher<Req, Res> {
             : { message: redactSecrets(errorText(detail.cause), this.#pool.keys) },
       }),
       model: entry.model,
-      keysTried: entry.keysTried,
+      keysTried: keysTriedOf(entry),
       attempts: entry.attempts,
     });
   }

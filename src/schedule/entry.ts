@@ -11,8 +11,10 @@ export interface Entry<Req> {
   rateLimitedFailures: number;
   /** For a request in backoff: when it may go again. */
   readyAt: number;
-  /** Names of the keys tried, in order. */
-  keysTried: string[];
+  /** The key of the latest attempt; `undefined` before the first. */
+  lastKey: string | undefined;
+  /** The keys of the attempts before the latest, in order (only made on a second attempt). */
+  earlierKeys: string[] | undefined;
 }
 
 /** A new entry for a request that has not been sent yet. */
@@ -25,8 +27,24 @@ export function newEntry<Req>(request: Req, model: string, tokens: number): Entr
     transientFailures: 0,
     rateLimitedFailures: 0,
     readyAt: 0,
-    keysTried: [],
+    lastKey: undefined,
+    earlierKeys: undefined,
   };
+}
+
+/** Notes that the entry's next attempt goes out on `keyName`. */
+export function recordAttemptKey(entry: Entry<unknown>, keyName: string): void {
+  if (entry.lastKey !== undefined) {
+    if (entry.earlierKeys === undefined) entry.earlierKeys = [];
+    entry.earlierKeys.push(entry.lastKey);
+  }
+  entry.lastKey = keyName;
+}
+
+/** Names of the keys an entry was sent on, in order (a key may appear more than once). */
+export function keysTriedOf(entry: Entry<unknown>): string[] {
+  if (entry.lastKey === undefined) return [];
+  return entry.earlierKeys === undefined ? [entry.lastKey] : [...entry.earlierKeys, entry.lastKey];
 }
 
 /** The waiting requests of one model, in order, with what the store last said of them. */

@@ -356,6 +356,18 @@ describe('schedule(): failures', () => {
     expect(dispatchTimes(events)).toEqual([0, 50, 150, 275]);
   });
 
+  it('names every key a failed request was tried on, in order', () => {
+    const keyPool = pool([['K1'], ['K2']]);
+    const call = () => failure({ kind: 'transient', message: '503', status: 503 });
+    const { results } = runVirtual(keyPool, call, () => requests(1), {
+      maxAttempts: 3,
+      backoff: { initialMs: 10, maxMs: 10 },
+      random: () => 0,
+    });
+    const result = results[0]!;
+    expect(!result.ok && result.keysTried).toEqual(['K1', 'K2', 'K1']);
+  });
+
   it('fails a permanent error at once without retrying', () => {
     const keyPool = pool([['K1']]);
     const { results, events } = runVirtual(
