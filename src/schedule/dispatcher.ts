@@ -29,6 +29,11 @@ export interface ResolvedCallSpec<Req, Res> {
   readonly estimateTokens: (request: Req) => number;
 }
 
+/** What {@link Dispatcher} `#walkKeys` returns when no key admitted (or none was asked). */
+const WALK_DONE = -1;
+/** What `#walkKeys` returns when every key is disabled (the output has errored). */
+const ALL_DISABLED = -2;
+
 /** First and largest pause before asking an unreachable shared store again, in ms. */
 const STORE_RETRY_MIN_MS = 100;
 const STORE_RETRY_MAX_MS = 5_000;
@@ -71,8 +76,11 @@ export class Dispatcher<Req, Res> {
   readonly #candidateKeys: number[] = [];
   readonly #groupSeenAt: Int32Array;
   #pickEpoch = 0;
-  /** Why each group refused, in the current pick (reused). */
+  /** Why each group refused in the current walk (reused), how many did, and the earliest retry. */
   readonly #refusals: RefusalReason[] = [];
+  #refused = 0;
+  #walkRetryAt = Number.POSITIVE_INFINITY;
+  #ticket: Ticket | undefined;
   /** Per `group\0model`: the end of the latest cooldown or park announced, to announce resumption once. */
   readonly #held = new Map<string, number>();
   #storeRetryMs = STORE_RETRY_MIN_MS;
@@ -244,9 +252,8 @@ export class Dispatcher<Req, Res> {
   #admitHead(lane: Lane<Req>, now: number): number | undefined {
     const entry = lane.queue.peek()!;
     if (this.#pool.store.answersAtOnce === true) return this.#admitLocally(lane, entry, now);
-    const candidates = this.#collectCandidates(entry.model);
-    if (candidates < 0) return undefined;
-    if (candidates === 0) return Number.POSITIVE_INFINITY;
+    if (this.#walkKeys(entry, now, false) === ALL_DISABLED) return undefined;
+    if (this.#candidateTargets.length === 0) return Number.POSITIVE_INFINITY;
     const admission = this.#pool.store.acquireFirst(this.#candidateTargets, entry.tokens, now);
     lane.queue.shift();
     this.#queued--;
@@ -292,20 +299,29 @@ export class Dispatcher<Req, Res> {
   }
 
   /**
-   * Fills the candidate lists with one target per quota group, in round-robin
-   * order from the pool's cursor, standing for its first usable key that is
-   * not at its concurrency limit. Returns how many, or -1 (and errors the
-   * output) when every key is disabled.
+   * Walks the keys round-robin from the pool's cursor, one candidate per
+   * quota group: its first key that is neither disabled nor at its
+   * concurrency limit. With `askAsItGoes` (a store that answers at once) it
+   * takes budget on each candidate's group as it goes and stops at the first
+   * that admits, so an admitted request costs one store call, not a walk over
+   * every key; otherwise it only collects the candidates for one
+   * `acquireFirst`.
+   *
+   * Returns the admitting key's index (its ticket in `#ticket`), or
+   * {@link WALK_DONE} with the candidates (or, asking, the refusals and
+   * `#walkRetryAt`) filled in, or {@link ALL_DISABLED} after erroring the output.
    */
-  #collectCandidates(model: string): number {
+  #walkKeys(entry: Entry<Req>, now: number, askAsItGoes: boolean): number {
     const keys = this.#pool.keys;
     const count = keys.length;
     const store = this.#pool.store;
-    const targets = this.#targets.get(model) ?? this.#targetsFor(model);
+    const targets = this.#targets.get(entry.model) ?? this.#targetsFor(entry.model);
     const epoch = ++this.#pickEpoch;
     const start = this.#pool.cursor % count;
     this.#candidateTargets.length = 0;
     this.#candidateKeys.length = 0;
+    this.#refused = 0;
+    this.#walkRetryAt = Number.POSITIVE_INFINITY;
     let usable = 0;
     for (let step = 0; step < count; step++) {
       let index = start + step;
@@ -316,62 +332,42 @@ export class Dispatcher<Req, Res> {
       const group = this.#groupOfKey[index]!;
       if (this.#groupSeenAt[group] === epoch) continue;
       this.#groupSeenAt[group] = epoch;
-      this.#candidateTargets.push(targets[group]!);
-      this.#candidateKeys.push(index);
+      if (!askAsItGoes) {
+        this.#candidateTargets.push(targets[group]!);
+        this.#candidateKeys.push(index);
+        continue;
+      }
+      const admission = (store as LocalBudgetStore).tryAcquire(targets[group]!, entry.tokens, now);
+      if (admission.ok) {
+        this.#ticket = admission.ticket;
+        return index;
+      }
+      this.#refusals[this.#refused++] = admission.reason;
+      if (admission.retryAt < this.#walkRetryAt) this.#walkRetryAt = admission.retryAt;
     }
-    if (usable === 0) {
-      this.#failAllDisabled();
-      return -1;
-    }
-    return this.#candidateTargets.length;
+    if (usable > 0) return WALK_DONE;
+    this.#failAllDisabled();
+    return ALL_DISABLED;
   }
 
-  /**
-   * For a store that answers at once: walks the keys round-robin from the
-   * pool's cursor and takes budget on the first usable key's group that
-   * admits the request, so an admitted request costs one store call, not a
-   * walk over every key. Same answers as `acquireFirst` over the candidates.
-   */
+  /** {@link Dispatcher.#walkKeys} with a store that answers at once: dispatch, fail for good, or say when. */
   #admitLocally(lane: Lane<Req>, entry: Entry<Req>, now: number): number | undefined {
-    const keys = this.#pool.keys;
-    const count = keys.length;
-    const store = this.#pool.store as LocalBudgetStore;
-    const targets = this.#targets.get(entry.model) ?? this.#targetsFor(entry.model);
-    const epoch = ++this.#pickEpoch;
-    const start = this.#pool.cursor % count;
-    const reasons = this.#refusals;
-    let refused = 0;
-    let retryAt = Number.POSITIVE_INFINITY;
-    let usable = 0;
-    for (let step = 0; step < count; step++) {
-      let index = start + step;
-      if (index >= count) index -= count;
-      if (store.disabledReason(keys[index]!.name) !== undefined) continue;
-      usable++;
-      if (this.#keyInFlight[index]! >= this.#settings.concurrencyPerKey) continue;
-      const group = this.#groupOfKey[index]!;
-      if (this.#groupSeenAt[group] === epoch) continue;
-      this.#groupSeenAt[group] = epoch;
-      const admission = store.tryAcquire(targets[group]!, entry.tokens, now);
-      if (admission.ok) {
-        lane.queue.shift();
-        this.#queued--;
-        this.#pool.advanceCursor(index);
-        this.#dispatch(entry, index, admission.ticket, now);
-        return undefined;
-      }
-      reasons[refused++] = admission.reason;
-      if (admission.retryAt < retryAt) retryAt = admission.retryAt;
-    }
-    if (usable === 0) {
-      this.#failAllDisabled();
+    const keyIndex = this.#walkKeys(entry, now, true);
+    if (keyIndex === ALL_DISABLED) return undefined;
+    if (keyIndex >= 0) {
+      lane.queue.shift();
+      this.#queued--;
+      this.#pool.advanceCursor(keyIndex);
+      this.#dispatch(entry, keyIndex, this.#ticket!, now);
       return undefined;
     }
+    const refused = this.#refused;
     if (refused === 0) return Number.POSITIVE_INFINITY;
+    const reasons = this.#refusals;
     reasons.length = refused;
     lane.queue.shift();
     this.#queued--;
-    const next = this.#settleRefusal(entry, retryAt, reasons, refused, now);
+    const next = this.#settleRefusal(entry, this.#walkRetryAt, reasons, refused, now);
     if (next !== undefined) {
       lane.queue.unshift(entry);
       this.#queued++;
