@@ -72,8 +72,12 @@ export function summaryLines(input: SummaryInput): string[] {
     );
   } else {
     const share = plan.ceilingPerMinute > 0 ? Math.round((rate / plan.ceilingPerMinute) * 100) : 0;
+    const burst =
+      share > 100
+        ? ' (above 100% in a short run: each window lets its full budget go at once at the start)'
+        : '';
     lines.push(
-      `Rate: ${formatRate(rate)} requests, ${share}% of the ${formatRate(plan.ceilingPerMinute)} ceiling of ${plan.groups} quota group${plan.groups === 1 ? '' : 's'}.`,
+      `Rate: ${formatRate(rate)} requests, ${share}% of the ${formatRate(plan.ceilingPerMinute)} ceiling of ${plan.groups} quota group${plan.groups === 1 ? '' : 's'}${burst}.`,
     );
   }
   lines.push(`Results: ${input.out} (${formatCount(counters.written)} lines written by this run).`);

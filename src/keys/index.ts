@@ -10,6 +10,7 @@ export type { KeySearch } from './errors.js';
 export { EmptyKeyError, EnvFileError, InvalidKeyConfigError, NoKeysError } from './errors.js';
 export { keysFromList } from './keys-from-list.js';
 export { loadKeysFromEnv } from './load-from-env.js';
+export { type EnvFileContents, readEnvFile } from './read-env-file.js';
 export { redactSecrets } from './redact.js';
 export type {
   EnvVars,

@@ -21,12 +21,14 @@ describe('other commands and outcomes', () => {
     await waitFor(() => /listening on (http:\S+)/.test(server.stdout()));
     const url = /listening on (http:\S+)/.exec(server.stdout())![1]!;
     expect(server.stdout()).toMatch(/GEMINI_API_KEY_1=mock-key-1/);
-    // The environment block it prints is a ready .env.
+    // The environment block it prints is a ready .env: keys, groups and GEMINI_BASE_URL,
+    // which `run` reads from the --env-file (no --base-url needed).
     const env = server
       .stdout()
       .split('\n')
-      .filter((line) => /^\s+GEMINI_API_KEY_\d+(_PROJECT)?=/.test(line))
+      .filter((line) => /^\s+(GEMINI_API_KEY_\d+(_PROJECT)?|GEMINI_BASE_URL)=/.test(line))
       .map((line) => line.trim());
+    expect(env).toContain(`GEMINI_BASE_URL=${url}`);
     writeFileSync(join(dir, 'mock.env'), `${env.join('\n')}\n`);
     writePrompts(dir, 10);
     const run = await runCli(
@@ -37,8 +39,6 @@ describe('other commands and outcomes', () => {
         'out.jsonl',
         '--env-file',
         'mock.env',
-        '--base-url',
-        url,
         '--reports-dir',
         'reports',
         '--quiet',

@@ -5,6 +5,7 @@ import { geminiProvider } from '../../providers/gemini/index.js';
 import { RedisStore } from '../../store/index.js';
 import type { CliContext } from '../context.js';
 import { dryRun } from '../dry-run.js';
+import { withEnvFileSettings } from '../env-file-settings.js';
 import { UsageError } from '../errors.js';
 import { loadKeys } from '../load-keys.js';
 import { OutputLock } from '../output-lock.js';
@@ -34,9 +35,10 @@ Exit codes: 0 all succeeded, 1 some failed, 2 usage error (nothing written),
 75 stopped because the daily quota is spent (re-run after the reset),
 130 stopped by SIGINT, 143 by SIGTERM (re-run to resume).
 
-Environment: GEMINI_API_KEY, GEMINI_API_KEY_<n>, GEMINI_API_KEY_<n>_PROJECT
-(also read from --env-file), GEMINI_BASE_URL (for --base-url), KEYRELAY_REDIS_URL (for --redis),
-KEYRELAY_PROGRESS_INTERVAL_MS (ms between plain progress lines, default 5000).
+Environment (also read from --env-file; a flag or the environment wins):
+GEMINI_API_KEY, GEMINI_API_KEY_<n>, GEMINI_API_KEY_<n>_PROJECT, GEMINI_BASE_URL
+(for --base-url), KEYRELAY_REDIS_URL (for --redis). KEYRELAY_PROGRESS_INTERVAL_MS
+(ms between plain progress lines, default 5000) is read from the environment only.
 
 Examples:
   $ keyrelay run prompts.jsonl --out results.jsonl --rpm 15 --tpm 1000000 --rpd 1500
@@ -144,7 +146,7 @@ export function runCommandDefinition(
  * @throws {@link UsageError} for a usage error (exit code 2).
  */
 export async function runCommand(input: string, flags: RunFlags, ctx: CliContext): Promise<number> {
-  const config = resolveRunConfig(input, flags);
+  const config = resolveRunConfig(input, withEnvFileSettings(flags));
   checkInput(config.input);
   if (config.dryRun) return dryRun(config, ctx);
   const out = config.out!;
