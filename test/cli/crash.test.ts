@@ -6,6 +6,7 @@ import {
   linesPerId,
   prng,
   readOut,
+  runArgs,
   runCli,
   spawnCli,
   startMock,
@@ -32,21 +33,7 @@ describe('keyrelay run crash safety', () => {
       const dir = workspace();
       writePrompts(dir, N);
       const out = join(dir, 'out.jsonl');
-      const args = [
-        'run',
-        'in.jsonl',
-        '--out',
-        'out.jsonl',
-        '--env-file',
-        'keys.env',
-        '--base-url',
-        mock.url,
-        '--reports-dir',
-        'reports',
-        '--concurrency',
-        '6',
-        '--quiet',
-      ];
+      const args = runArgs(mock.url, '--concurrency', '6', '--quiet');
       for (let kill = 0; kill < 2; kill++) {
         const target = lineCount(out) + 1 + Math.floor(random() * 40);
         const run = spawnCli(args, { cwd: dir });
@@ -68,23 +55,7 @@ describe('keyrelay run crash safety', () => {
     writePrompts(dir, 60);
     const out = join(dir, 'out.jsonl');
     // Two quota groups × --rpd 12 = 24 requests a day, whatever crashes happen.
-    const args = [
-      'run',
-      'in.jsonl',
-      '--out',
-      'out.jsonl',
-      '--env-file',
-      'keys.env',
-      '--base-url',
-      mock.url,
-      '--reports-dir',
-      'reports',
-      '--rpd',
-      '12',
-      '--concurrency',
-      '10',
-      '--quiet',
-    ];
+    const args = runArgs(mock.url, '--rpd', '12', '--concurrency', '10', '--quiet');
     for (const arrivals of [6, 14]) {
       const run = spawnCli(args, { cwd: dir });
       // Kill right after the server has received these requests, before any answer.
@@ -115,20 +86,7 @@ describe('keyrelay run crash safety', () => {
     const dir = workspace();
     writePrompts(dir, 40);
     const out = join(dir, 'out.jsonl');
-    const args = [
-      'run',
-      'in.jsonl',
-      '--out',
-      'out.jsonl',
-      '--env-file',
-      'keys.env',
-      '--base-url',
-      mock.url,
-      '--reports-dir',
-      'reports',
-      '--concurrency',
-      '3',
-    ];
+    const args = runArgs(mock.url, '--concurrency', '3');
     const run = spawnCli(args, { cwd: dir });
     await waitFor(() => lineCount(out) >= 4);
     run.child.kill('SIGINT');
@@ -160,22 +118,7 @@ describe('keyrelay run crash safety', () => {
     const dir = workspace();
     writePrompts(dir, 30);
     const out = join(dir, 'out.jsonl');
-    const args = [
-      'run',
-      'in.jsonl',
-      '--out',
-      'out.jsonl',
-      '--env-file',
-      'keys.env',
-      '--base-url',
-      mock.url,
-      '--reports-dir',
-      'reports',
-      '--concurrency',
-      '6',
-      '--shutdown-timeout',
-      '1m',
-    ];
+    const args = runArgs(mock.url, '--concurrency', '6', '--shutdown-timeout', '1m');
     const run = spawnCli(args, { cwd: dir });
     await waitFor(() => lineCount(out) >= 2);
     run.child.kill('SIGINT');

@@ -219,3 +219,23 @@ export function lineCount(path: string): number {
     return 0;
   }
 }
+
+/**
+ * The arguments of `keyrelay run in.jsonl --out out.jsonl` against `baseUrl`,
+ * with the workspace's `keys.env` and `reports` directory, then `extra`.
+ */
+export function runArgs(baseUrl: string, ...extra: string[]): string[] {
+  return [
+    'run',
+    'in.jsonl',
+    '--out',
+    'out.jsonl',
+    '--env-file',
+    'keys.env',
+    '--base-url',
+    baseUrl,
+    '--reports-dir',
+    'reports',
+    ...extra,
+  ];
+}

@@ -6,6 +6,7 @@ import {
   KEYS,
   linesPerId,
   readOut,
+  runArgs,
   runCli,
   SECRETS,
   startMock,
@@ -41,20 +42,7 @@ describe('keyrelay run against the local Gemini server', () => {
     ); // 45
     lines.push(JSON.stringify({ id: 'r3', prompt: 'duplicate id' })); // line 46: same id as line 4
     writeFileSync(join(dir, 'in.jsonl'), `${lines.join('\n')}\n`);
-    const args = [
-      'run',
-      'in.jsonl',
-      '--out',
-      'out.jsonl',
-      '--env-file',
-      'keys.env',
-      '--base-url',
-      mock.url,
-      '--reports-dir',
-      'reports',
-      '--limit',
-      '40/1s',
-    ];
+    const args = runArgs(mock.url, '--limit', '40/1s');
 
     const first = await runCli(args, { cwd: dir });
     expect(first.code).toBe(1); // some lines failed (invalid input)
@@ -176,23 +164,10 @@ describe('keyrelay run against the local Gemini server', () => {
     const mock = await startMock({ latencyMs: 40 });
     const dir = workspace();
     writePrompts(dir, 30);
-    const result = await runCli(
-      [
-        'run',
-        'in.jsonl',
-        '--out',
-        'out.jsonl',
-        '--env-file',
-        'keys.env',
-        '--base-url',
-        mock.url,
-        '--reports-dir',
-        'reports',
-        '--concurrency',
-        '2',
-      ],
-      { cwd: dir, env: { KEYRELAY_PROGRESS_INTERVAL_MS: '100' } },
-    );
+    const result = await runCli(runArgs(mock.url, '--concurrency', '2'), {
+      cwd: dir,
+      env: { KEYRELAY_PROGRESS_INTERVAL_MS: '100' },
+    });
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/progress: \d+\/30 done \(\d+%\) \| 0 failed \| [\d.]+\/min/);
     expect(result.stderr).toMatch(/GEMINI_API_KEY_1 \d+ calls active/);
@@ -204,22 +179,7 @@ describe('keyrelay run against the local Gemini server', () => {
     const dir = workspace();
     writePrompts(dir, 20);
     // --rpd 4 per quota group, two groups: 8 requests today.
-    const args = [
-      'run',
-      'in.jsonl',
-      '--out',
-      'out.jsonl',
-      '--env-file',
-      'keys.env',
-      '--base-url',
-      mock.url,
-      '--reports-dir',
-      'reports',
-      '--rpd',
-      '4',
-      '--concurrency',
-      '2',
-    ];
+    const args = runArgs(mock.url, '--rpd', '4', '--concurrency', '2');
     const first = await runCli(args, { cwd: dir });
     expect(first.code).toBe(75);
     const out = readOut(join(dir, 'out.jsonl'));
