@@ -11,12 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMockGemini } from '../../src/mock/index.js';
+import { bundled } from '../support/bundle.js';
 import { num, type RunOptions, type Section, table } from '../support/section.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'src/cli/main.ts');
 const TIME = '/usr/bin/time';
-const TSX = import.meta.resolve('tsx');
 
 /** Writes `lines` JSONL prompts, streamed (never the whole file in memory). */
 async function writeInput(path: string, lines: number): Promise<void> {
@@ -38,8 +38,12 @@ interface CliRun {
   readonly stdout: string;
 }
 
-/** Runs `node --import tsx src/cli/main.ts <args>`, under /usr/bin/time -f %M when there is one (peak RSS). */
-function runCli(
+/**
+ * Runs the CLI (bundled by esbuild and started with plain `node`, as the
+ * built `keyrelay` bin is: no TypeScript loader in its time or RSS), under
+ * /usr/bin/time -f %M when there is one (peak RSS).
+ */
+async function runCli(
   args: readonly string[],
   env: NodeJS.ProcessEnv,
   cwd: string,
@@ -47,7 +51,7 @@ function runCli(
 ): Promise<CliRun> {
   // The cwd is a scratch directory (no .env there); Node 20 reads a `--env-file`
   // flag even after the script name, so the CLI's own flag cannot be passed.
-  const node = [process.execPath, '--import', TSX, CLI, ...args];
+  const node = [process.execPath, await bundled(CLI), ...args];
   const timed = existsSync(TIME);
   const [command, ...rest] = timed ? [TIME, '-f', 'peak-rss-kb=%M', ...node] : node;
   return new Promise((resolve, reject) => {
@@ -180,7 +184,7 @@ export async function cliBenchmark({ quick, log }: RunOptions): Promise<Section>
     rmSync(dir, { recursive: true, force: true });
   }
   const body = [
-    `\`node --import tsx src/cli/main.ts run ...\` as a child process, timed from spawn to exit (start-up and the tsx loader included, about 40 MB of the RSS); peak RSS from \`/usr/bin/time -f %M\`. The real run goes through the CLI's default SDK (\`@google/generative-ai\`, undici \`fetch\`) to the local server with limits that do not bind; it is kept to a few thousand lines because the SDK's \`fetch\` costs milliseconds per request on loopback, which is the transport, not keyrelay.`,
+    `\`keyrelay run ...\` (\`src/cli/main.ts\` bundled by esbuild, run with plain \`node\` as the built bin is) as a child process, timed from spawn to exit (start-up included); peak RSS from \`/usr/bin/time -f %M\`. The real run goes through the CLI's default SDK (\`@google/generative-ai\`, undici \`fetch\`) to the local server with limits that do not bind; it is kept to a few thousand lines because the SDK's \`fetch\` costs milliseconds per request on loopback, which is the transport, not keyrelay.`,
     '',
     table(['run', 'result', 'wall time', 'lines/s', 'peak RSS (MB)'], rows),
     ...(notes.length > 0 ? ['', ...notes] : []),
