@@ -22,22 +22,23 @@ export interface GenerateAnswer {
 }
 
 /**
- * `POST {baseUrl}/v1beta/models/{model}:generateContent` with the key in
- * `x-goog-api-key`, over node:http with a keep-alive agent (Node 20's undici
- * `fetch` costs milliseconds per request on loopback). Resolves with the
- * parsed answer on 2xx; rejects with {@link GeminiHttpError} otherwise.
+ * `POST {baseUrl}/v1beta/models/{model}:{method}` of a one-prompt body with the
+ * key in `x-goog-api-key`, over node:http with the keep-alive agent (Node 20's
+ * undici `fetch` costs milliseconds per request on loopback). Resolves with the
+ * status and the body text.
  */
-export function generateContent(
+function post(
   baseUrl: string,
   key: string,
   model: string,
+  method: 'generateContent' | 'countTokens',
   prompt: string,
   signal?: AbortSignal,
-): Promise<GenerateAnswer> {
+): Promise<{ status: number; body: string }> {
   const payload = JSON.stringify({ contents: [{ role: 'user', parts: [{ text: prompt }] }] });
   return new Promise((resolve, reject) => {
     const req = request(
-      `${baseUrl}/v1beta/models/${model}:generateContent`,
+      `${baseUrl}/v1beta/models/${model}:${method}`,
       {
         method: 'POST',
         agent,
@@ -54,22 +55,29 @@ export function generateContent(
         res.on('data', (chunk: string) => {
           body += chunk;
         });
-        res.on('end', () => {
-          const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) {
-            try {
-              resolve(JSON.parse(body) as GenerateAnswer);
-            } catch (error) {
-              reject(error);
-            }
-          } else reject(new GeminiHttpError(status, body));
-        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
         res.on('error', reject);
       },
     );
     req.on('error', reject);
     req.end(payload);
   });
+}
+
+/**
+ * `generateContent` of one prompt. Resolves with the parsed answer on 2xx;
+ * rejects with {@link GeminiHttpError} otherwise.
+ */
+export async function generateContent(
+  baseUrl: string,
+  key: string,
+  model: string,
+  prompt: string,
+  signal?: AbortSignal,
+): Promise<GenerateAnswer> {
+  const { status, body } = await post(baseUrl, key, model, 'generateContent', prompt, signal);
+  if (status < 200 || status >= 300) throw new GeminiHttpError(status, body);
+  return JSON.parse(body) as GenerateAnswer;
 }
 
 /**
@@ -83,28 +91,9 @@ export async function warmUp(
   model: string,
   sockets: number,
 ): Promise<void> {
-  const payload = JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'warm' }] }] });
-  const one = (): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const req = request(
-        `${baseUrl}/v1beta/models/${model}:countTokens`,
-        {
-          method: 'POST',
-          agent,
-          headers: {
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(payload),
-            'x-goog-api-key': key,
-          },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', resolve);
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
+  const one = async (): Promise<void> => {
+    await post(baseUrl, key, model, 'countTokens', 'warm');
+  };
   for (let round = 0; round < 3; round++) await Promise.all(Array.from({ length: sockets }, one));
 }
 
