@@ -1,4 +1,4 @@
-import { type Observable, Subject } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { GEMINI_QUOTA_TIME_ZONE, validateTimeZone } from '../budget/index.js';
 import type { LimitRule, Limits } from '../budget/limits.js';
 import { InvalidOptionError } from '../errors.js';
@@ -12,6 +12,7 @@ import {
 import { MemoryStore } from '../store/index.js';
 import type { BudgetStore } from '../store/types.js';
 import type { UsageEvent } from '../usage/events.js';
+import { EventHub } from './event-hub.js';
 
 /** How a pool spends its keys. */
 export interface KeyPoolOptions {
@@ -66,7 +67,7 @@ export class KeyPool {
   readonly timeZone: string;
   /** Every dispatch, success, failure, cooldown, park, disable and resume, as it happens (hot). */
   readonly usage$: Observable<UsageEvent>;
-  readonly #usage = new Subject<UsageEvent>();
+  readonly #usage = new EventHub<UsageEvent>();
   #cursor = 0;
 
   constructor(service: string, keys: readonly ApiKey[], options: KeyPoolOptions = {}) {
@@ -96,7 +97,7 @@ export class KeyPool {
         ...(options.safetyMarginMs === undefined ? {} : { safetyMarginMs: options.safetyMarginMs }),
       });
     }
-    this.usage$ = this.#usage.asObservable();
+    this.usage$ = this.#usage.events$;
   }
 
   /**
@@ -129,7 +130,7 @@ export class KeyPool {
 
   /** Publishes a usage event (used by the scheduler and the seed's API). */
   emit(event: UsageEvent): void {
-    this.#usage.next(event);
+    this.#usage.publish(event);
   }
 
   /** Completes {@link KeyPool.usage$}; call it when the pool will not be used again. */

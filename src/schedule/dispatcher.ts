@@ -318,8 +318,10 @@ export class Dispatcher<Req, Res> {
     const targets = this.#targets.get(entry.model) ?? this.#targetsFor(entry.model);
     const epoch = ++this.#pickEpoch;
     const start = this.#pool.cursor % count;
-    this.#candidateTargets.length = 0;
-    this.#candidateKeys.length = 0;
+    if (!askAsItGoes) {
+      this.#candidateTargets.length = 0;
+      this.#candidateKeys.length = 0;
+    }
     this.#refused = 0;
     this.#walkRetryAt = Number.POSITIVE_INFINITY;
     let usable = 0;

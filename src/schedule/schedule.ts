@@ -69,22 +69,22 @@ export function schedule<Req, Res>(
       }
       const iterator = source[Symbol.asyncIterator]();
       let pulling = false;
+      // Made once, not per pull: one pull per request is the hot path.
+      const onStep = (step: IteratorResult<Req>): void => {
+        pulling = false;
+        if (dispatcher.closed) return;
+        // Both pump, which pulls again while the read-ahead has room.
+        if (step.done === true) dispatcher.sourceComplete();
+        else dispatcher.enqueue(step.value);
+      };
+      const onPullError = (error: unknown): void => {
+        pulling = false;
+        dispatcher.sourceError(error);
+      };
       dispatcher.pullMore = () => {
         if (pulling) return;
         pulling = true;
-        iterator.next().then(
-          (step) => {
-            pulling = false;
-            if (dispatcher.closed) return;
-            // Both pump, which pulls again while the read-ahead has room.
-            if (step.done === true) dispatcher.sourceComplete();
-            else dispatcher.enqueue(step.value);
-          },
-          (error: unknown) => {
-            pulling = false;
-            dispatcher.sourceError(error);
-          },
-        );
+        iterator.next().then(onStep, onPullError);
       };
       dispatcher.pump();
       return () => {
