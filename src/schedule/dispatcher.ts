@@ -1,5 +1,11 @@
 import { setMaxListeners } from 'node:events';
-import { from, type ObservableInput, type Subscriber, type Subscription } from 'rxjs';
+import {
+  from,
+  type Observable,
+  type ObservableInput,
+  type Subscriber,
+  type Subscription,
+} from 'rxjs';
 import { startOfNextDay } from '../budget/index.js';
 import { redactSecrets } from '../keys/index.js';
 import type { KeyPool } from '../pool/key-pool.js';
@@ -485,22 +491,6 @@ export class Dispatcher<Req, Res> {
         estimatedTokens: entry.tokens,
       });
     }
-    let settled = false;
-    let subscription: Subscription | undefined;
-    const finish = (): boolean => {
-      if (settled) return false;
-      settled = true;
-      this.#inFlight--;
-      this.#keyInFlight[keyIndex]!--;
-      if (subscription !== undefined) this.#inFlightSubscriptions.delete(subscription);
-      return !this.#closed;
-    };
-    const onValue = (value: Res): void => {
-      if (finish()) this.#succeed(entry, keyIndex, ticket, value, now);
-    };
-    const onError = (error: unknown): void => {
-      if (finish()) this.#attemptFailed(entry, keyIndex, error, now);
-    };
     let input: ObservableInput<Res>;
     try {
       input = this.#spec.call(key, entry.request, {
@@ -509,25 +499,71 @@ export class Dispatcher<Req, Res> {
         model: entry.model,
       });
     } catch (error) {
-      onError(error);
+      if (this.#callSettled(keyIndex)) this.#attemptFailed(entry, keyIndex, error, now);
       return;
     }
     if (isPromiseLike<Res>(input)) {
-      input.then(onValue, onError);
+      // The common case, kept to two closures: a promise settles once.
+      input.then(
+        (value) => {
+          if (this.#callSettled(keyIndex)) this.#succeed(entry, keyIndex, ticket, value, now);
+        },
+        (error: unknown) => {
+          if (this.#callSettled(keyIndex)) this.#attemptFailed(entry, keyIndex, error, now);
+        },
+      );
       return;
     }
+    this.#subscribeToCall(from(input), entry, keyIndex, ticket, now);
+  }
+
+  /** A call answered (or threw): it is no longer in flight. Returns false once the output is closed. */
+  #callSettled(keyIndex: number): boolean {
+    this.#inFlight--;
+    this.#keyInFlight[keyIndex]!--;
+    return !this.#closed;
+  }
+
+  /**
+   * Follows a call that answered with an Observable: its last value is the
+   * response; completing without one is a failure. Teardown unsubscribes it.
+   */
+  #subscribeToCall(
+    response$: Observable<Res>,
+    entry: Entry<Req>,
+    keyIndex: number,
+    ticket: Ticket,
+    startedAt: number,
+  ): void {
+    let settled = false;
     let last: { value: Res } | undefined;
-    subscription = from(input).subscribe({
+    // Assigned after subscribe() returns: a synchronous answer settles before that.
+    let subscription: Subscription | undefined;
+    const settle = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      if (subscription !== undefined) this.#inFlightSubscriptions.delete(subscription);
+      return this.#callSettled(keyIndex);
+    };
+    subscription = response$.subscribe({
       next: (value) => {
         last = { value };
       },
-      error: onError,
+      error: (error: unknown) => {
+        if (settle()) this.#attemptFailed(entry, keyIndex, error, startedAt);
+      },
       complete: () => {
-        if (last === undefined)
-          onError(
+        if (!settle()) return;
+        if (last === undefined) {
+          this.#attemptFailed(
+            entry,
+            keyIndex,
             new Error('The call completed without a value; it must emit or resolve one response.'),
+            startedAt,
           );
-        else onValue(last.value);
+        } else {
+          this.#succeed(entry, keyIndex, ticket, last.value, startedAt);
+        }
       },
     });
     if (!settled) this.#inFlightSubscriptions.add(subscription);
@@ -799,7 +835,7 @@ export class Dispatcher<Req, Res> {
   #targetsFor(model: string): QuotaTarget[] {
     let targets = this.#targets.get(model);
     if (targets === undefined) {
-      targets = this.#groupNames.map((group) => ({ group, model }));
+      targets = this.#groupNames.map((group) => Object.freeze({ group, model }));
       this.#targets.set(model, targets);
     }
     return targets;

@@ -76,6 +76,8 @@ export class MemoryStore implements LocalBudgetStore {
   readonly #rules: NormalizedRules;
   readonly #safetyMarginMs: number | undefined;
   readonly #targets = new Map<string, Map<string, TargetState>>();
+  /** The same states by target object: a scheduler asks with the same objects every time. */
+  readonly #byTargetObject = new WeakMap<QuotaTarget, TargetState>();
   readonly #disabled = new Map<string, string>();
 
   /** @throws {@link InvalidOptionError} naming the option, e.g. `limits[2].requestsPerMinute` or `timeZone`. */
@@ -93,6 +95,15 @@ export class MemoryStore implements LocalBudgetStore {
   }
 
   #stateOf(target: QuotaTarget): TargetState {
+    let state = this.#byTargetObject.get(target);
+    if (state === undefined) {
+      state = this.#stateByName(target);
+      this.#byTargetObject.set(target, state);
+    }
+    return state;
+  }
+
+  #stateByName(target: QuotaTarget): TargetState {
     let models = this.#targets.get(target.group);
     if (models === undefined) {
       models = new Map();

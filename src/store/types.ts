@@ -1,4 +1,9 @@
-/** Which budget a request draws on: Gemini counts quota per project (group) and model. */
+/**
+ * Which budget a request draws on: Gemini counts quota per project (group)
+ * and model. A store may remember a target object by identity (the
+ * scheduler asks with the same objects every time), so do not change one
+ * after use: make a new object instead.
+ */
 export interface QuotaTarget {
   /** The quota group (a Google Cloud project). */
   readonly group: string;

@@ -50,6 +50,18 @@ describe('MemoryStore', () => {
     expect(burst(new MemoryStore({ limits: [] }), A)).toBe(100);
   });
 
+  it('keys budgets by the names in a target, whichever object carries them', () => {
+    const store = new MemoryStore({ safetyMarginMs: 0, limits: { requestsPerMinute: 3 } });
+    const reused: QuotaTarget = { group: 'g', model: 'm' };
+    expect(store.tryAcquire(reused, 0, T0).ok).toBe(true);
+    expect(store.tryAcquire({ group: 'g', model: 'm' }, 0, T0).ok).toBe(true);
+    expect(store.tryAcquire(reused, 0, T0).ok).toBe(true);
+    expect(store.tryAcquire({ ...reused }, 0, T0).ok).toBe(false);
+    store.hold({ group: 'g', model: 'm' }, { reason: 'cooling', until: T0 + 120_000 });
+    expect(store.holdOf(reused, T0 + 61_000)?.reason).toBe('cooling');
+    expect(store.usageOn(reused, T0)).toEqual({ requests: 3, tokens: 0 });
+  });
+
   it('a single Limits object applies to every target', () => {
     const store = new MemoryStore({ limits: { requestsPerMinute: 3 } });
     expect(burst(store, A)).toBe(3);
