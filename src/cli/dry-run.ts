@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { estimateGeminiTokens } from '../providers/gemini/index.js';
+import { estimateGeminiTokens } from '../providers/gemini/estimate-tokens.js';
 import type { CliContext } from './context.js';
 import { isUsageError } from './errors.js';
 import { ExitCode } from './exit-codes.js';

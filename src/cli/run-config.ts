@@ -1,6 +1,6 @@
 import type { Limits } from '../budget/index.js';
 import { validateTimeZone } from '../budget/index.js';
-import { DEFAULT_GEMINI_MODEL, type GeminiSdk } from '../providers/gemini/index.js';
+import { DEFAULT_GEMINI_MODEL, type GeminiSdk } from '../providers/gemini/options.js';
 import { UsageError } from './errors.js';
 import { limitsFromFlags, parseCount, parseDuration } from './parse-flags.js';
 

@@ -9,7 +9,7 @@ import {
   type LoadKeysOptions,
   loadKeysFromEnv,
 } from '../keys/index.js';
-import { MemoryStore } from '../store/index.js';
+import { MemoryStore } from '../store/memory-store.js';
 import type { BudgetStore } from '../store/types.js';
 import type { UsageEvent } from '../usage/events.js';
 import { EventHub } from './event-hub.js';

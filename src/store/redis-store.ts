@@ -1,5 +1,6 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { InvalidOptionError } from '../errors.js';
+import { loadRedisClass } from './load-ioredis.js';
 import { ACQUIRE_KEYS_PER_TARGET } from './redis-acquire-script.js';
 import { defineKeyrelayCommands, type KeyrelayCommands } from './redis-commands.js';
 import { DayCalendar, type DayTriple } from './redis-days.js';
@@ -161,7 +162,7 @@ export class RedisStore implements BudgetStore {
     this.#ownsClient = typeof resolved.redis === 'string';
     this.#client =
       typeof resolved.redis === 'string'
-        ? new Redis(resolved.redis, { ...REDIS_CLIENT_DEFAULTS })
+        ? new (loadRedisClass())(resolved.redis, { ...REDIS_CLIENT_DEFAULTS })
         : resolved.redis;
     if (this.#client.status === 'wait') this.#client.connect().catch(() => undefined);
     this.#commands = defineKeyrelayCommands(this.#client);

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { dayKeyOf, validateTimeZone } from '../../budget/index.js';
-import { readReport } from '../../usage/index.js';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
@@ -76,6 +75,8 @@ export async function keysCommand(flags: KeysFlags, ctx: CliContext): Promise<nu
   }
   const loaded = loadKeys(service, flags.envFile ?? RUN_DEFAULTS.envFile, ctx);
   const today = dayKeyOf(Date.now(), timeZone);
+  // Loaded here, not at start-up: the report modules (and zod) are only needed now.
+  const { readReport } = await import('../../usage/index.js');
   const report = await readReport(flags.reportsDir ?? RUN_DEFAULTS.reportsDir, service, today, {
     onWarning: (message) => ctx.err(`warning: ${message}`),
   });

@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { runMockCommand } from '../../mock/index.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { parseCount, parseDuration } from '../parse-flags.js';
@@ -75,6 +74,7 @@ export async function mockCommand(flags: MockFlags, ctx: CliContext): Promise<nu
     windowMs: parseDuration('--window', flags.window ?? '60s'),
     print: ctx.out,
   };
+  const { runMockCommand } = await import('../../mock/index.js');
   const server = await runMockCommand(options);
   ctx.err('Press Ctrl-C to stop.');
   await new Promise<void>((resolve) => {

@@ -1,14 +1,6 @@
 import { Command } from 'commander';
 import { dayKeyOf, validateTimeZone } from '../../budget/index.js';
-import {
-  type DailyReport,
-  emptyReport,
-  getHistoricalReport,
-  type HistoricalReport,
-  readReport,
-  reportPath,
-  type UsageCounters,
-} from '../../usage/index.js';
+import type { DailyReport, HistoricalReport, UsageCounters } from '../../usage/index.js';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
@@ -69,6 +61,10 @@ export function reportCommandDefinition(
  * @throws {@link UsageError} for a bad flag.
  */
 export async function reportCommand(flags: ReportFlags, ctx: CliContext): Promise<number> {
+  // Loaded here, not at start-up: the report modules (and zod) are only needed by this command.
+  const { emptyReport, getHistoricalReport, readReport, reportPath } = await import(
+    '../../usage/index.js'
+  );
   const days = parseCount('--days', flags.days ?? '1', '7');
   const service = flags.service ?? RUN_DEFAULTS.service;
   const dir = flags.reportsDir ?? RUN_DEFAULTS.reportsDir;

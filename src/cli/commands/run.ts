@@ -1,18 +1,11 @@
 import { Command, Option } from 'commander';
-import { isKeyrelayError } from '../../errors.js';
-import { KeyPool } from '../../pool/index.js';
-import { geminiProvider } from '../../providers/gemini/index.js';
-import { RedisStore } from '../../store/index.js';
 import type { CliContext } from '../context.js';
 import { dryRun } from '../dry-run.js';
 import { withEnvFileSettings } from '../env-file-settings.js';
 import { UsageError } from '../errors.js';
-import { loadKeys } from '../load-keys.js';
-import { OutputLock } from '../output-lock.js';
 import { collect } from '../parse-flags.js';
 import { checkInput, checkOutput, checkReportsDir } from '../paths.js';
-import { RUN_DEFAULTS, type RunConfig, type RunFlags, resolveRunConfig } from '../run-config.js';
-import { runJob } from '../run-job.js';
+import { RUN_DEFAULTS, type RunFlags, resolveRunConfig } from '../run-config.js';
 
 const EXAMPLES = `
 Input: one JSON object per line, {"id": "...", "prompt": "..."} or
@@ -149,62 +142,10 @@ export async function runCommand(input: string, flags: RunFlags, ctx: CliContext
   const config = resolveRunConfig(input, withEnvFileSettings(flags));
   checkInput(config.input);
   if (config.dryRun) return dryRun(config, ctx);
-  const out = config.out!;
-  checkOutput(out, config.input);
+  checkOutput(config.out!, config.input);
   checkReportsDir(config.reportsDir);
-  const { keys } = loadKeys(config.service, config.envFile, ctx);
-  let pool: KeyPool;
-  let provider: ReturnType<typeof geminiProvider>;
-  const store = config.redisUrl === undefined ? undefined : await connectStore(config);
-  try {
-    pool = new KeyPool(
-      config.service,
-      keys,
-      store === undefined
-        ? {
-            limits: config.limits,
-            timeZone: config.timeZone,
-            ...(config.safetyMarginMs === undefined
-              ? {}
-              : { safetyMarginMs: config.safetyMarginMs }),
-          }
-        : { store },
-    );
-    provider = geminiProvider({
-      sdk: config.sdk,
-      model: config.model,
-      timeoutMs: config.requestTimeoutMs,
-      ...(config.baseUrl === undefined ? {} : { baseUrl: config.baseUrl }),
-    });
-  } catch (error) {
-    await store?.close();
-    if (isKeyrelayError(error)) throw new UsageError(error.message, { cause: error });
-    throw error;
-  }
-  const lock = OutputLock.acquire(out);
-  try {
-    return await runJob(config, out, pool, provider, lock, ctx);
-  } finally {
-    lock.release();
-    pool.close();
-    await store?.close();
-  }
-}
-
-/** Connects the shared store of `--redis`; an unreachable Redis is a usage error naming the fix. */
-async function connectStore(config: RunConfig): Promise<RedisStore> {
-  try {
-    return await RedisStore.connect(config.redisUrl!, {
-      limits: config.limits,
-      timeZone: config.timeZone,
-      service: config.service,
-      ...(config.safetyMarginMs === undefined ? {} : { safetyMarginMs: config.safetyMarginMs }),
-    });
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new UsageError(
-      `Could not use the Redis store of --redis (or KEYRELAY_REDIS_URL): ${reason} Start Redis, fix the URL, or leave --redis out to keep budgets in memory.`,
-      { flag: '--redis' },
-    );
-  }
+  // The real run's modules (the SDKs, reports, the scheduler) load only now:
+  // a dry run, --help and the other commands start without them.
+  const { startRun } = await import('../start-run.js');
+  return startRun(config, ctx);
 }
