@@ -63,6 +63,10 @@ export class Dispatcher<Req, Res> {
 
   /** Waiting requests, one lane per model, so a spent model does not block another. */
   readonly #lanes = new Map<string, Lane<Req>>();
+  /** The same lanes in creation order: every pump walks them without an iterator. */
+  readonly #laneList: Lane<Req>[] = [];
+  /** The lane of the latest model looked up (requests mostly name one model). */
+  #lastLane: Lane<Req> | undefined;
   #queued = 0;
   /** Requests in backoff, sorted by `readyAt`. */
   readonly #delayed: Entry<Req>[] = [];
@@ -232,7 +236,9 @@ export class Dispatcher<Req, Res> {
   /** One pass over the lanes; returns when the timer should next fire. */
   #dispatchReady(now: number): number {
     let wakeAt = this.#releaseDelayed(now);
-    for (const lane of this.#lanes.values()) {
+    const lanes = this.#laneList;
+    for (let index = 0; index < lanes.length; index++) {
+      const lane = lanes[index]!;
       if (lane.acquiring) continue;
       if (lane.notBefore > now) {
         if (lane.queue.length > 0 && lane.notBefore < wakeAt) wakeAt = lane.notBefore;
@@ -258,7 +264,7 @@ export class Dispatcher<Req, Res> {
   #admitHead(lane: Lane<Req>, now: number): number | undefined {
     const entry = lane.queue.peek()!;
     if (this.#pool.store.answersAtOnce === true) return this.#admitLocally(lane, entry, now);
-    if (this.#walkKeys(entry, now, false) === ALL_DISABLED) return undefined;
+    if (this.#walkKeys(entry, lane.targets, now, false) === ALL_DISABLED) return undefined;
     if (this.#candidateTargets.length === 0) return Number.POSITIVE_INFINITY;
     const admission = this.#pool.store.acquireFirst(this.#candidateTargets, entry.tokens, now);
     lane.queue.shift();
@@ -317,11 +323,15 @@ export class Dispatcher<Req, Res> {
    * {@link WALK_DONE} with the candidates (or, asking, the refusals and
    * `#walkRetryAt`) filled in, or {@link ALL_DISABLED} after erroring the output.
    */
-  #walkKeys(entry: Entry<Req>, now: number, askAsItGoes: boolean): number {
+  #walkKeys(
+    entry: Entry<Req>,
+    targets: readonly QuotaTarget[],
+    now: number,
+    askAsItGoes: boolean,
+  ): number {
     const keys = this.#pool.keys;
     const count = keys.length;
     const store = this.#pool.store;
-    const targets = this.#targets.get(entry.model) ?? this.#targetsFor(entry.model);
     const epoch = ++this.#pickEpoch;
     const start = this.#pool.cursor % count;
     if (!askAsItGoes) {
@@ -360,7 +370,7 @@ export class Dispatcher<Req, Res> {
 
   /** {@link Dispatcher.#walkKeys} with a store that answers at once: dispatch, fail for good, or say when. */
   #admitLocally(lane: Lane<Req>, entry: Entry<Req>, now: number): number | undefined {
-    const keyIndex = this.#walkKeys(entry, now, true);
+    const keyIndex = this.#walkKeys(entry, lane.targets, now, true);
     if (keyIndex === ALL_DISABLED) return undefined;
     if (keyIndex >= 0) {
       lane.queue.shift();
@@ -719,7 +729,7 @@ export class Dispatcher<Req, Res> {
   /** A request settled at `now`: shared-store lanes may ask again at once (budget or a key may have freed up). */
   #afterSettle(now: number): void {
     if (this.#pool.store.answersAtOnce !== true) {
-      for (const lane of this.#lanes.values()) lane.notBefore = 0;
+      for (const lane of this.#laneList) lane.notBefore = 0;
     }
     this.pump(now);
   }
@@ -823,11 +833,21 @@ export class Dispatcher<Req, Res> {
   }
 
   #lane(model: string): Lane<Req> {
+    const last = this.#lastLane;
+    if (last !== undefined && last.model === model) return last;
     let lane = this.#lanes.get(model);
     if (lane === undefined) {
-      lane = { queue: new Deque(), acquiring: false, notBefore: 0 };
+      lane = {
+        model,
+        targets: this.#targetsFor(model),
+        queue: new Deque(),
+        acquiring: false,
+        notBefore: 0,
+      };
       this.#lanes.set(model, lane);
+      this.#laneList.push(lane);
     }
+    this.#lastLane = lane;
     return lane;
   }
 

@@ -1,3 +1,4 @@
+import type { QuotaTarget } from '../store/types.js';
 import type { Deque } from './deque.js';
 
 /** One request on its way through the scheduler. */
@@ -49,6 +50,10 @@ export function keysTriedOf(entry: Entry<unknown>): string[] {
 
 /** The waiting requests of one model, in order, with what the store last said of them. */
 export interface Lane<Req> {
+  /** The model whose requests wait here. */
+  readonly model: string;
+  /** The model's quota target in each group, by group index. */
+  readonly targets: readonly QuotaTarget[];
   readonly queue: Deque<Entry<Req>>;
   /** True while a shared store is deciding on this lane's head (one request at a time per lane). */
   acquiring: boolean;
