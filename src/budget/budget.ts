@@ -55,7 +55,9 @@ export interface Budget {
 export function createBudget(limits: NormalizedLimits, options: BudgetOptions = {}): Budget {
   const timeZone = validateTimeZone(options.timeZone ?? GEMINI_QUOTA_TIME_ZONE, 'timeZone');
   const margin = validateSafetyMargin(options.safetyMarginMs, 'safetyMarginMs');
-  const windows = limits.windows.map((w) => createSlidingWindow(w, w.marginMs ?? margin));
+  const windows = mergeSameSpan(
+    limits.windows.map((w) => createSlidingWindow(w, w.marginMs ?? margin)),
+  );
   const log = createBucketLog();
   return {
     windows,
@@ -68,6 +70,35 @@ export function createBudget(limits: NormalizedLimits, options: BudgetOptions = 
       return oldest;
     },
   };
+}
+
+/**
+ * Windows of the same span become one that checks both limits (the lower of
+ * each): `requestsPerMinute` and `tokensPerMinute` are two windows of one
+ * minute, and one window evicts and counts once per request instead of twice.
+ * A request fits both windows exactly when it fits the merged one, and the
+ * earliest time it fits is the later of the two.
+ */
+function mergeSameSpan(windows: readonly SlidingWindow[]): SlidingWindow[] {
+  const merged: SlidingWindow[] = [];
+  for (const w of windows) {
+    const index = merged.findIndex((other) => other.span === w.span);
+    if (index < 0) {
+      merged.push(w);
+      continue;
+    }
+    const other = merged[index]!;
+    // The same literal as createSlidingWindow's, so every window has one shape.
+    merged[index] = {
+      requestLimit: Math.min(other.requestLimit, w.requestLimit),
+      tokenLimit: Math.min(other.tokenLimit, w.tokenLimit),
+      span: other.span,
+      head: 0,
+      requests: 0,
+      tokens: 0,
+    };
+  }
+  return merged;
 }
 
 /**

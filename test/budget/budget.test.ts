@@ -68,8 +68,35 @@ describe('Budget', () => {
     for (let i = 0; i < 100_000; i++) admitted(tryTake(budget, 3, T0 + Math.floor(i / 1_000)));
     expect(budget.log.next).toBe(100);
     expect(budget.log.times.length).toBeLessThanOrEqual(128);
+    // RPM and TPM share a span: one window counts both.
+    expect(budget.windows).toHaveLength(1);
     expect(budget.windows[0]!.requests).toBe(100_000);
-    expect(budget.windows[1]!.tokens).toBe(300_000);
+    expect(budget.windows[0]!.tokens).toBe(300_000);
+  });
+
+  it('merges windows of one span into one that keeps the lower of each limit', () => {
+    const budget = budgetOf(
+      {
+        requestsPerMinute: 5,
+        tokensPerMinute: 100,
+        windows: [
+          { requests: 3, per: 60_000 },
+          { tokens: 40, per: 60_000, marginMs: 0 },
+        ],
+      },
+      'default',
+    );
+    // The default margin of a minute is 1 s: the last window (margin 0) has another span.
+    expect(budget.windows.map((w) => [w.span, w.requestLimit, w.tokenLimit])).toEqual([
+      [61_000, 3, 100],
+      [60_000, Number.POSITIVE_INFINITY, 40],
+    ]);
+    for (let i = 0; i < 3; i++) admitted(tryTake(budget, 10, T0 + i));
+    expect(tryTake(budget, 10, T0 + 3)).toEqual({
+      ok: false,
+      retryAt: T0 + 61_000,
+      reason: 'window',
+    });
   });
 
   it('drops log buckets every window has let go instead of growing', () => {
