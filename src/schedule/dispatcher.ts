@@ -513,12 +513,18 @@ export class Dispatcher<Req, Res> {
       return;
     }
     if (isPromiseLike<Res>(input)) {
-      // The common case, kept to two closures: a promise settles once.
+      // The common case, kept to two closures. A promise settles once; the
+      // flag guards against a hand-made thenable that calls back twice.
+      let settled = false;
       input.then(
         (value) => {
+          if (settled) return;
+          settled = true;
           if (this.#callSettled(keyIndex)) this.#succeed(entry, keyIndex, ticket, value, now);
         },
         (error: unknown) => {
+          if (settled) return;
+          settled = true;
           if (this.#callSettled(keyIndex)) this.#attemptFailed(entry, keyIndex, error, now);
         },
       );

@@ -159,6 +159,43 @@ describe('schedule(): sources', () => {
     subscription.unsubscribe();
     expect(results).toEqual([]);
   });
+
+  it('counts a call answered by a thenable that calls back twice as one answer', async () => {
+    let inCall = 0;
+    let mostInCall = 0;
+    const pending: (() => void)[] = [];
+    // A hand-made thenable that settles twice: fulfilled, then rejected and fulfilled again.
+    const call = (): PromiseLike<string> => {
+      inCall++;
+      mostInCall = Math.max(mostInCall, inCall);
+      return {
+        // biome-ignore lint/suspicious/noThenProperty: a thenable is what this test is about.
+        then(onFulfilled, onRejected) {
+          pending.push(() => {
+            inCall--;
+            onFulfilled?.('first');
+            onRejected?.(new Error('late'));
+            onFulfilled?.('second');
+          });
+          return undefined as never;
+        },
+      };
+    };
+    const results: ScheduleResult<Req, string>[] = [];
+    let completed = false;
+    schedule<Req, string>(pool([['K1']]), call, { concurrency: 1 })(requests(3)).subscribe({
+      next: (result) => results.push(result),
+      complete: () => {
+        completed = true;
+      },
+    });
+    while (pending.length > 0) pending.shift()!();
+    await new Promise((resolve) => setImmediate(resolve));
+    // Counting the extra callbacks as answers would let two calls run at once.
+    expect(mostInCall).toBe(1);
+    expect(results.map((r) => (r.ok ? r.value : 'failed'))).toEqual(['first', 'first', 'first']);
+    expect(completed).toBe(true);
+  });
 });
 
 describe('schedule(): budgets in virtual time', () => {
