@@ -1,14 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { SchedulerAction, SchedulerLike, Subscription } from 'rxjs';
 import { asyncScheduler } from 'rxjs';
-
-/** A fresh temporary directory and a function that removes it. */
-export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'keyrelay-compat-'));
-  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
-}
 
 /** A clock that only moves when told to; timers run on the real `asyncScheduler`. */
 export class ManualClock implements SchedulerLike {

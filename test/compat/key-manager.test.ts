@@ -1,20 +1,19 @@
 import { join } from 'node:path';
 import { lastValueFrom, of, take, toArray } from 'rxjs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startOfNextDay } from '../../src/budget/index.js';
 import { KeyManager, NoKeyAvailableError } from '../../src/compat/index.js';
 import { InvalidOptionError } from '../../src/errors.js';
 import { KeyPool, type KeyPoolOptions } from '../../src/pool/index.js';
 import { schedule } from '../../src/schedule/index.js';
 import type { UsageEvent } from '../../src/usage/index.js';
-import { MARCH_8_LA_10AM, ManualClock, tempDir } from './helpers.js';
+import { tempDirPerTest } from '../support/temp-dir.js';
+import { MARCH_8_LA_10AM, ManualClock } from './helpers.js';
 
 let dir: string;
-let cleanup: () => Promise<void>;
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
+tempDirPerTest('keyrelay-compat-', (created) => {
+  dir = created;
 });
-afterEach(() => cleanup());
 
 const KEYS = [
   { name: 'A1', secret: 'secret-a1', group: 'project-a' },

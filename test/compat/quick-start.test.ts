@@ -1,16 +1,14 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dayKeyOf } from '../../src/budget/index.js';
 import { KeyManager } from '../../src/compat/index.js';
-import { tempDir } from './helpers.js';
+import { tempDirPerTest } from '../support/temp-dir.js';
 
 let dir: string;
-let cleanup: () => Promise<void>;
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
+tempDirPerTest('keyrelay-compat-', (created) => {
+  dir = created;
 });
-afterEach(() => cleanup());
 
 /** Stands in for the seed's `call_api_with_key(api_key)`. */
 function callApiWithKey(apiKey: string): { ok: true; usedKeyLength: number } {

@@ -3,21 +3,19 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dayKeyOf } from '../../src/budget/index.js';
 import { KeyManager } from '../../src/compat/index.js';
-import { tempDir } from './helpers.js';
+import { tempDirPerTest } from '../support/temp-dir.js';
 
 const run = promisify(execFile);
 const SCRIPT = fileURLToPath(new URL('./fixtures/spend-keys.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 let dir: string;
-let cleanup: () => Promise<void>;
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
+tempDirPerTest('keyrelay-compat-', (created) => {
+  dir = created;
 });
-afterEach(() => cleanup());
 
 async function child(envFile: string, reportsDir: string, wanted: string) {
   const { stdout } = await run(

@@ -1,17 +1,16 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dayKeyOf } from '../../src/budget/index.js';
 import { UsageTracker } from '../../src/compat/index.js';
 import { InvalidOptionError } from '../../src/errors.js';
-import { MARCH_8_LA_10AM, ManualClock, tempDir } from './helpers.js';
+import { tempDirPerTest } from '../support/temp-dir.js';
+import { MARCH_8_LA_10AM, ManualClock } from './helpers.js';
 
 let dir: string;
-let cleanup: () => Promise<void>;
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
+tempDirPerTest('keyrelay-compat-', (created) => {
+  dir = created;
 });
-afterEach(() => cleanup());
 
 describe("the seed's Usage Tracking snippet", () => {
   it('records usage, reports per key, and reads history', async () => {

@@ -41,21 +41,38 @@ const OUTAGE_MS = 1_500;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The local Gemini server of both runs: 3 keys in 2 projects, `RPM` per window. */
+function startProjectsMock(): Promise<MockGeminiServer> {
+  return startMockGemini({
+    keys: [
+      { key: 'mock-key-1', project: 'project-a', name: 'K1' },
+      { key: 'mock-key-2', project: 'project-a', name: 'K2' },
+      { key: 'mock-key-3', project: 'project-b', name: 'K3' },
+    ],
+    limits: { rpm: RPM, windowMs: WINDOW_MS },
+    timeZone: 'UTC',
+  });
+}
+
+/** What every worker of a run is told: the servers, a fresh key prefix and the limits. */
+function workerSettings(redis: TestRedis, mock: MockGeminiServer, run: string): WorkerSettings {
+  return {
+    redisUrl: redis.url,
+    mockUrl: mock.url,
+    prefix: testPrefix(run),
+    rpm: RPM,
+    windowMs: WINDOW_MS,
+    marginMs: MARGIN_MS,
+  };
+}
+
 describeWithRedis('several processes sharing keys through one Redis', () => {
   let redis: TestRedis;
   let mock: MockGeminiServer;
 
   beforeAll(async () => {
     redis = await startTestRedis();
-    mock = await startMockGemini({
-      keys: [
-        { key: 'mock-key-1', project: 'project-a', name: 'K1' },
-        { key: 'mock-key-2', project: 'project-a', name: 'K2' },
-        { key: 'mock-key-3', project: 'project-b', name: 'K3' },
-      ],
-      limits: { rpm: RPM, windowMs: WINDOW_MS },
-      timeZone: 'UTC',
-    });
+    mock = await startProjectsMock();
   });
   afterAll(async () => {
     await mock?.close();
@@ -63,14 +80,7 @@ describeWithRedis('several processes sharing keys through one Redis', () => {
   });
 
   it('4 workers, 3 keys in 2 quota groups: no window exceeded, every request answered once, the shared ceiling reached', async () => {
-    const settings: WorkerSettings = {
-      redisUrl: redis.url,
-      mockUrl: mock.url,
-      prefix: testPrefix('workers'),
-      rpm: RPM,
-      windowMs: WINDOW_MS,
-      marginMs: MARGIN_MS,
-    };
+    const settings = workerSettings(redis, mock, 'workers');
     const runs = await runWorkers(settings, splitIds(REQUESTS, WORKERS));
 
     // Every id answered exactly once, by the right echo, across all processes.
@@ -119,15 +129,7 @@ describeWithRedis(
 
     beforeAll(async () => {
       redis = await startTestRedis({ own: true });
-      mock = await startMockGemini({
-        keys: [
-          { key: 'mock-key-1', project: 'project-a', name: 'K1' },
-          { key: 'mock-key-2', project: 'project-a', name: 'K2' },
-          { key: 'mock-key-3', project: 'project-b', name: 'K3' },
-        ],
-        limits: { rpm: RPM, windowMs: WINDOW_MS },
-        timeZone: 'UTC',
-      });
+      mock = await startProjectsMock();
     });
     afterAll(async () => {
       await mock?.close();
@@ -135,14 +137,7 @@ describeWithRedis(
     });
 
     it('the run completes, nothing over budget, nothing lost or done twice, store errors reported while down', async () => {
-      const settings: WorkerSettings = {
-        redisUrl: redis.url,
-        mockUrl: mock.url,
-        prefix: testPrefix('outage'),
-        rpm: RPM,
-        windowMs: WINDOW_MS,
-        marginMs: MARGIN_MS,
-      };
+      const settings = workerSettings(redis, mock, 'outage');
       const workers = splitIds(OUTAGE_REQUESTS, WORKERS).map((ids) => startWorker(settings, ids));
       await Promise.all(workers.map((worker) => worker.ready));
       for (const worker of workers) worker.go();

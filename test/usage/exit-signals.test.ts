@@ -1,17 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { flushOnExitSignals } from '../../src/usage/exit-signals.js';
 import { readReport } from '../../src/usage/report-file.js';
+import { tempDirPerTest } from '../support/temp-dir.js';
 import { startChild } from './fixtures/run-child.js';
-import { tempDir } from './helpers.js';
 
 let dir: string;
-let cleanup: () => Promise<void>;
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-});
-afterEach(async () => {
-  await cleanup();
+tempDirPerTest('keyrelay-usage-', (created) => {
+  dir = created;
 });
 
 describe('flushOnExitSignals', () => {

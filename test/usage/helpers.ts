@@ -1,17 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { UsageEvent } from '../../src/usage/events.js';
 import type { UsageState } from '../../src/usage/reducer.js';
 import { emptyUsageState, reduceUsage } from '../../src/usage/reducer.js';
 
 export const LA = 'America/Los_Angeles';
-
-/** A fresh temporary directory and a function that removes it. */
-export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'keyrelay-usage-'));
-  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
-}
 
 type Base = { service?: string; key?: string; group?: string; model?: string; at: number };
 

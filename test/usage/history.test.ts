@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '../../src/errors.js';
 import { writeReportAtomic } from '../../src/usage/atomic-write.js';
 import { emptyCounters } from '../../src/usage/counters.js';
@@ -7,16 +7,12 @@ import { loadDayUsage, quotaUsageOf } from '../../src/usage/day-usage.js';
 import { getHistoricalReport } from '../../src/usage/history.js';
 import { reportId } from '../../src/usage/report.js';
 import { reportPath } from '../../src/usage/report-path.js';
-import { calls, ev, LA, reduceAll, tempDir } from './helpers.js';
+import { tempDirPerTest } from '../support/temp-dir.js';
+import { calls, ev, LA, reduceAll } from './helpers.js';
 
 let dir: string;
-let cleanup: () => Promise<void>;
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-});
-afterEach(async () => {
-  await cleanup();
+tempDirPerTest('keyrelay-usage-', (created) => {
+  dir = created;
 });
 
 /** Noon in Los Angeles on a date. */

@@ -1,25 +1,21 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '../../src/errors.js';
 import { writeReportAtomic } from '../../src/usage/atomic-write.js';
 import { reportId } from '../../src/usage/report.js';
 import { readReport } from '../../src/usage/report-file.js';
 import { reportPath } from '../../src/usage/report-path.js';
 import { parseDailyReport } from '../../src/usage/report-schema.js';
+import { tempDirPerTest } from '../support/temp-dir.js';
 import { startChild } from './fixtures/run-child.js';
-import { calls, reduceAll, tempDir } from './helpers.js';
+import { calls, reduceAll } from './helpers.js';
 
 const AT = Date.UTC(2026, 4, 1, 12);
 const DATE = '2026-05-01';
 let dir: string;
-let cleanup: () => Promise<void>;
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-});
-afterEach(async () => {
-  await cleanup();
+tempDirPerTest('keyrelay-usage-', (created) => {
+  dir = created;
 });
 
 function sampleReport(n = 3) {

@@ -1,25 +1,21 @@
 import { readdir, utimes, writeFile } from 'node:fs/promises';
 import { VirtualAction, VirtualTimeScheduler } from 'rxjs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '../../src/errors.js';
 import { ReportLockError, ReportWriterClosedError } from '../../src/usage/errors.js';
 import { withFileLock } from '../../src/usage/file-lock.js';
 import { readReport } from '../../src/usage/report-file.js';
 import { reportPath } from '../../src/usage/report-path.js';
 import { ReportWriter } from '../../src/usage/report-writer.js';
+import { tempDirPerTest } from '../support/temp-dir.js';
 import { startChild } from './fixtures/run-child.js';
-import { calls, ev, reduceAll, tempDir } from './helpers.js';
+import { calls, ev, reduceAll } from './helpers.js';
 
 const AT = Date.UTC(2026, 4, 1, 12);
 const DATE = '2026-05-01';
 let dir: string;
-let cleanup: () => Promise<void>;
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-});
-afterEach(async () => {
-  await cleanup();
+tempDirPerTest('keyrelay-usage-', (created) => {
+  dir = created;
 });
 
 const read = () => readReport(dir, 'gemini', DATE);

@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { UsageEvent } from '../../src/usage/events.js';
 import { usageEventFromRecord } from '../../src/usage/record.js';
 import { reportPath } from '../../src/usage/report-path.js';
 import { ReportWriter } from '../../src/usage/report-writer.js';
-import { ev, reduceAll, tempDir } from './helpers.js';
+import { tempDirPerTest } from '../support/temp-dir.js';
+import { ev, reduceAll } from './helpers.js';
 
 const SECRETS = [
   'AIzaSyA-FAKE-secret-value-000000000001',
@@ -14,12 +15,8 @@ const NAMES = ['GEMINI_API_KEY_1', 'GEMINI_API_KEY_2'];
 const AT = Date.UTC(2026, 4, 1, 12);
 
 let dir: string;
-let cleanup: () => Promise<void>;
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-});
-afterEach(async () => {
-  await cleanup();
+tempDirPerTest('keyrelay-usage-', (created) => {
+  dir = created;
 });
 
 /** Every string in a JSON value, keys included. */

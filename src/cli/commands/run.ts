@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import type { CliContext } from '../context.js';
 import { dryRun } from '../dry-run.js';
 import { withEnvFileSettings } from '../env-file-settings.js';
-import { UsageError } from '../errors.js';
+import type { UsageError } from '../errors.js';
 import { collect } from '../parse-flags.js';
 import { checkInput, checkOutput, checkReportsDir } from '../paths.js';
 import { RUN_DEFAULTS, type RunFlags, resolveRunConfig } from '../run-config.js';
